@@ -1,0 +1,9 @@
+/** Unit, integration and cluster suites; `npm test` runs them all. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  testTimeout: 60_000,
+  maxWorkers: 2,
+};

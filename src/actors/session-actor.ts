@@ -1,0 +1,94 @@
+import { dispatch, type Ref } from 'nact';
+import type { ExpiryScheduler } from '../app/ports';
+import { decide, evolveAll, nextExpiry, type SessionCommand, type SessionEvent, type SessionState } from '../domain';
+import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
+import type { GroupCommitter } from './group-committer';
+import type { SessionFacts, SessionMessage, SessionReply, SessionRequest } from './protocol';
+
+export interface SessionActorDeps {
+  readonly committer: GroupCommitter;
+  readonly expiry: ExpiryScheduler;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  readonly clock: () => number;
+  readonly newId: () => string;
+  readonly ttlMs: number;
+  readonly maxSeats: number;
+}
+
+export function sessionFacts(state: SessionState): SessionFacts {
+  const { sessionId, movieName, startTime, roomNumber } = state.info;
+  return { sessionId, movieName, startTime, roomNumber };
+}
+
+/** Completes a request with the actor's clock and fresh ids: the decider itself has neither. */
+function toCommand(request: SessionRequest, state: SessionState, deps: SessionActorDeps): SessionCommand {
+  const now = deps.clock();
+  switch (request.type) {
+    case 'HoldSeats':
+      return { ...request, now, ttlMs: deps.ttlMs, maxSeats: deps.maxSeats };
+    case 'ConfirmPayment': {
+      const seats = state.reservations.get(request.reservationId)?.seatNumbers.length ?? 0;
+      return { ...request, now, saleIds: Array.from({ length: seats }, deps.newId) };
+    }
+    case 'CancelReservation':
+      return { ...request, now };
+    case 'ExpireDue':
+      return { type: 'ExpireDue', now };
+  }
+}
+
+function count(metrics: Metrics, events: readonly SessionEvent[]): void {
+  for (const e of events) {
+    if (e.type === 'reservation.created') metrics.holds.inc();
+    else if (e.type === 'reservation.expired') metrics.expiries.inc();
+    else if (e.type === 'reservation.cancelled') metrics.cancellations.inc();
+    else metrics.sales.inc(e.sales.length);
+  }
+}
+
+/**
+ * The behaviour of one session's actor: one message at a time, decided in memory against the current state.
+ * The change goes to the group committer and the actor moves on; the reply leaves when the change is durable.
+ */
+export function sessionActorBehaviour(deps: SessionActorDeps) {
+  return (state: SessionState, message: SessionMessage): SessionState => {
+    const reply = (r: SessionReply) => dispatch(message.sender as Ref<SessionReply>, r);
+    const { request } = message;
+    let decision;
+    try {
+      decision = decide(toCommand(request, state, deps), state);
+    } catch (error) {
+      deps.logger.error('session decider failed', { sessionId: state.info.sessionId, request: request.type, error });
+      reply({ ok: false, unavailable: 'internal error in the session actor', applied: false });
+      return state;
+    }
+    if (!decision.ok) {
+      if (decision.error.code === 'SEATS_UNAVAILABLE') deps.metrics.holdsRejected.inc();
+      deps.committer.afterPending(() => reply({ ok: false, error: decision.error }));
+      return state;
+    }
+    const next = decision.events.length > 0 ? evolveAll(state, decision.events) : state;
+    const reservationId = 'reservationId' in request ? request.reservationId : undefined;
+    const answer = (error?: Error): void =>
+      reply(
+        error
+          ? { ok: false, unavailable: `the session could not commit: ${error.message}`, applied: 'unknown' }
+          : {
+              ok: true,
+              session: sessionFacts(next),
+              reservation: reservationId ? next.reservations.get(reservationId) : undefined,
+            },
+      );
+    if (decision.events.length === 0) {
+      deps.committer.afterPending(answer);
+    } else {
+      count(deps.metrics, decision.events);
+      deps.committer.submit(decision.events, next, answer);
+    }
+    const due = nextExpiry(next);
+    if (due !== undefined) deps.expiry.schedule(next.info.sessionId, due);
+    return next;
+  };
+}

@@ -1,0 +1,29 @@
+import type { ReservationView, SaleView, SessionView, UserSalesView } from './views';
+
+export interface NewSession {
+  readonly movieName: string;
+  readonly startTime: string;
+  readonly roomNumber: string;
+  readonly ticketPrice: number;
+  readonly numberOfSeats: number;
+  readonly seatsPerRow: number;
+}
+
+/**
+ * The use cases behind the REST API. Every method throws AppError subclasses for expected failures
+ * (NotFoundError, SeatsUnavailableError, ForbiddenError, GoneError, ConflictError, ServiceUnavailableError).
+ */
+export interface CinemaService {
+  createSession(input: NewSession): Promise<SessionView>;
+  listSessions(): Promise<SessionView[]>;
+  getSession(sessionId: string): Promise<SessionView>;
+  /** The availability document, already serialized as JSON (it is cached per change of the session). */
+  availabilityJson(sessionId: string): Promise<string>;
+  reserve(input: { sessionId: string; seatNumbers: readonly string[]; userId: string }): Promise<ReservationView>;
+  getReservation(reservationId: string): Promise<ReservationView>;
+  listUserReservations(userId: string): Promise<ReservationView[]>;
+  confirmPayment(input: { reservationId: string; userId: string }): Promise<SaleView[]>;
+  cancelReservation(input: { reservationId: string; userId: string }): Promise<ReservationView>;
+  listSales(page: { limit: number; offset: number }): Promise<SaleView[]>;
+  userSales(userId: string): Promise<UserSalesView>;
+}

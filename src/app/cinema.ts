@@ -1,0 +1,126 @@
+import type { SessionReply } from '../actors/protocol';
+import { toCents } from '../domain';
+import { ConflictError, ForbiddenError, GoneError, NotFoundError, ServiceUnavailableError } from '../errors';
+import type { ReservationQueries, ReservationRecord } from '../persistence/reservation-queries';
+import type { SaleQueries } from '../persistence/sale-queries';
+import type { SessionStore } from '../persistence/session-store';
+import type { CinemaService } from './cinema-service';
+import { domainErrorToAppError } from './domain-errors';
+import type { SessionRouter } from './ports';
+import { reservationRecordView, reservationView, salesOfReservation, saleView, sessionView } from './view-mappers';
+
+export interface CinemaDeps {
+  readonly sessions: SessionStore;
+  readonly reservations: ReservationQueries;
+  readonly sales: SaleQueries;
+  readonly router: SessionRouter;
+  readonly clock: () => number;
+  readonly newId: () => string;
+}
+
+type Accepted = Extract<SessionReply, { ok: true }>;
+
+/** Turns a refusal or an outage into the matching AppError. */
+function accepted(reply: SessionReply): Accepted {
+  if (reply.ok) return reply;
+  if ('error' in reply) throw domainErrorToAppError(reply.error);
+  throw new ServiceUnavailableError(`Session unavailable: ${reply.unavailable}`);
+}
+
+/** The use cases: writes go to the session's actor, reads of history come from Postgres. */
+export function createCinemaService(deps: CinemaDeps): CinemaService {
+  const { sessions, reservations, sales, router, clock, newId } = deps;
+
+  /** The owner's record of a reservation; 404 when unknown, 403 when it is someone else's. */
+  async function ownReservation(reservationId: string, userId: string): Promise<ReservationRecord> {
+    const record = await reservations.byId(reservationId);
+    if (!record) throw new NotFoundError(`Reservation ${reservationId} not found`);
+    if (record.userId !== userId) throw new ForbiddenError('This reservation belongs to another user');
+    return record;
+  }
+
+  /** The session's actor no longer holds this reservation in memory: it ended before the last activation. */
+  async function endedReservation(reservationId: string): Promise<ReservationRecord> {
+    const record = await reservations.byId(reservationId);
+    if (!record || record.status === 'PENDING') throw new ServiceUnavailableError('Reservation state is settling; retry');
+    return record;
+  }
+
+  return {
+    async createSession(input) {
+      const record = await sessions.create({
+        id: newId(),
+        movieName: input.movieName,
+        startTime: new Date(input.startTime),
+        roomNumber: input.roomNumber,
+        priceCents: toCents(input.ticketPrice),
+        totalSeats: input.numberOfSeats,
+        seatsPerRow: input.seatsPerRow,
+        createdAt: new Date(clock()),
+      });
+      return sessionView(record);
+    },
+    async listSessions() {
+      return (await sessions.list()).map(sessionView);
+    },
+    async getSession(sessionId) {
+      const record = await sessions.get(sessionId);
+      if (!record) throw new NotFoundError(`Session ${sessionId} not found`);
+      return sessionView(record);
+    },
+    availabilityJson: (sessionId) => router.availabilityJson(sessionId),
+
+    async reserve({ sessionId, seatNumbers, userId }) {
+      const reservationId = newId();
+      const reply = accepted(await router.execute(sessionId, { type: 'HoldSeats', reservationId, userId, seatNumbers }));
+      if (!reply.reservation) throw new ServiceUnavailableError('The session did not return the reservation');
+      return reservationView(sessionId, reply.reservation);
+    },
+    async getReservation(reservationId) {
+      const record = await reservations.byId(reservationId);
+      if (!record) throw new NotFoundError(`Reservation ${reservationId} not found`);
+      return reservationRecordView(record, clock());
+    },
+    async listUserReservations(userId) {
+      const now = clock();
+      return (await reservations.byUser(userId)).map((r) => reservationRecordView(r, now));
+    },
+
+    async confirmPayment({ reservationId, userId }) {
+      const record = await ownReservation(reservationId, userId);
+      const reply = await router.execute(record.sessionId, { type: 'ConfirmPayment', reservationId, userId });
+      if (!reply.ok && 'error' in reply && reply.error.code === 'RESERVATION_NOT_FOUND') {
+        const ended = await endedReservation(reservationId);
+        if (ended.status === 'CONFIRMED') return (await sales.byReservation(reservationId)).map(saleView);
+        if (ended.status === 'EXPIRED') throw new GoneError('The reservation expired; its seats were released');
+        throw new ConflictError('The reservation was cancelled', undefined, 'Reservation cancelled');
+      }
+      const ok = accepted(reply);
+      if (!ok.reservation) throw new ServiceUnavailableError('The session did not return the reservation');
+      return salesOfReservation(ok.session, ok.reservation);
+    },
+    async cancelReservation({ reservationId, userId }) {
+      const record = await ownReservation(reservationId, userId);
+      const reply = await router.execute(record.sessionId, { type: 'CancelReservation', reservationId, userId });
+      if (!reply.ok && 'error' in reply && reply.error.code === 'RESERVATION_NOT_FOUND') {
+        const ended = await endedReservation(reservationId);
+        if (ended.status === 'CONFIRMED') {
+          throw new ConflictError('The reservation is already paid', undefined, 'Reservation confirmed');
+        }
+        return reservationRecordView(ended, clock());
+      }
+      const ok = accepted(reply);
+      if (!ok.reservation) throw new ServiceUnavailableError('The session did not return the reservation');
+      return reservationView(record.sessionId, ok.reservation);
+    },
+
+    async listSales({ limit, offset }) {
+      return (await sales.page(limit, offset)).map(saleView);
+    },
+    async userSales(userId) {
+      const purchases = (await sales.byUser(userId)).map(saleView);
+      const totalCents = purchases.reduce((sum, s) => sum + toCents(s.amount), 0);
+      return { userId, totalPurchases: purchases.length, totalAmount: totalCents / 100, purchases };
+    },
+  };
+}

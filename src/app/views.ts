@@ -1,0 +1,63 @@
+/** The shapes the REST API answers with (see shared/api.md). Money is shown as a number with at most 2 decimals. */
+export interface SessionView {
+  readonly id: string;
+  readonly movieName: string;
+  readonly startTime: string;
+  readonly roomNumber: string;
+  readonly ticketPrice: number;
+  readonly isActive: boolean;
+  readonly totalSeats: number;
+  readonly availableSeats: number;
+  readonly createdAt: string;
+}
+
+export type SeatStatus = 'AVAILABLE' | 'RESERVED' | 'SOLD';
+
+export interface SeatView {
+  readonly seatNumber: string;
+  readonly row: string;
+  readonly status: SeatStatus;
+  readonly isAvailable: boolean;
+}
+
+export interface AvailabilityView {
+  readonly sessionId: string;
+  readonly movieName: string;
+  readonly startTime: string;
+  readonly roomNumber: string;
+  readonly ticketPrice: number;
+  readonly totalSeats: number;
+  readonly availableSeats: number;
+  readonly seats: readonly SeatView[];
+}
+
+export interface ReservationView {
+  readonly id: string;
+  readonly sessionId: string;
+  readonly userId: string;
+  readonly seatNumbers: readonly string[];
+  readonly status: 'PENDING' | 'CONFIRMED' | 'EXPIRED' | 'CANCELLED';
+  readonly amount: number;
+  readonly expiresAt: string;
+  readonly createdAt: string;
+}
+
+export interface SaleView {
+  readonly id: string;
+  readonly reservationId: string;
+  readonly sessionId: string;
+  readonly seatNumber: string;
+  readonly userId: string;
+  readonly amount: number;
+  readonly movieName: string;
+  readonly sessionStartTime: string;
+  readonly roomNumber: string;
+  readonly paidAt: string;
+}
+
+export interface UserSalesView {
+  readonly userId: string;
+  readonly totalPurchases: number;
+  readonly totalAmount: number;
+  readonly purchases: readonly SaleView[];
+}

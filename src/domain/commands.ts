@@ -1,0 +1,23 @@
+/** What can be asked of one session. `now` and new ids are passed in: the decider has no clock and no randomness. */
+export type SessionCommand =
+  | {
+      readonly type: 'HoldSeats';
+      readonly reservationId: string;
+      readonly userId: string;
+      readonly seatNumbers: readonly string[];
+      readonly now: number;
+      readonly ttlMs: number;
+      readonly maxSeats: number;
+    }
+  | {
+      readonly type: 'ConfirmPayment';
+      readonly reservationId: string;
+      readonly userId: string;
+      readonly now: number;
+      /** One new id per seat of the reservation, used for its sales. */
+      readonly saleIds: readonly string[];
+    }
+  | { readonly type: 'CancelReservation'; readonly reservationId: string; readonly userId: string; readonly now: number }
+  | { readonly type: 'ExpireDue'; readonly now: number };
+
+export type SessionCommandType = SessionCommand['type'];

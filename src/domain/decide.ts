@@ -1,0 +1,121 @@
+import type { SessionCommand } from './commands';
+import type { DomainError } from './domain-error';
+import type { SessionEvent } from './events';
+import { dueHolds, type Reservation, type SessionState } from './session-state';
+
+export type Decision =
+  | { readonly ok: true; readonly events: readonly SessionEvent[] }
+  | { readonly ok: false; readonly error: DomainError };
+
+const accept = (events: readonly SessionEvent[]): Decision => ({ ok: true, events });
+const refuse = (error: DomainError): Decision => ({ ok: false, error });
+
+const expiredEvent = (r: Reservation, at: number): SessionEvent => ({
+  type: 'reservation.expired',
+  reservationId: r.id,
+  seatNumbers: r.seatNumbers,
+  at,
+});
+
+/** The seat rules of one session: what happens when `command` meets `state`. Pure. */
+export function decide(command: SessionCommand, state: SessionState): Decision {
+  switch (command.type) {
+    case 'HoldSeats':
+      return decideHold(command, state);
+    case 'ConfirmPayment':
+      return decideConfirm(command, state);
+    case 'CancelReservation':
+      return decideCancel(command, state);
+    case 'ExpireDue':
+      return accept(dueHolds(state, command.now).map((r) => expiredEvent(r, command.now)));
+  }
+}
+
+function decideHold(command: Extract<SessionCommand, { type: 'HoldSeats' }>, state: SessionState): Decision {
+  const { seatNumbers, now } = command;
+  const existing = state.reservations.get(command.reservationId);
+  if (existing) {
+    // A redelivered command: the same hold again is a no-op, anything else is a clash of ids.
+    const same = existing.userId === command.userId && sameSeats(existing.seatNumbers, seatNumbers);
+    return same ? accept([]) : refuse({ code: 'RESERVATION_ID_TAKEN' });
+  }
+  if (seatNumbers.length === 0) return refuse({ code: 'NO_SEATS' });
+  if (seatNumbers.length > command.maxSeats) return refuse({ code: 'TOO_MANY_SEATS', max: command.maxSeats });
+  const duplicates = seatNumbers.filter((s, i) => seatNumbers.indexOf(s) !== i);
+  if (duplicates.length > 0) return refuse({ code: 'DUPLICATE_SEATS', seats: [...new Set(duplicates)] });
+  const known = new Set(state.info.seatLabels);
+  const unknown = seatNumbers.filter((s) => !known.has(s));
+  if (unknown.length > 0) return refuse({ code: 'UNKNOWN_SEATS', seats: unknown });
+
+  // Holds past their expiry no longer count, even if their timer has not fired yet.
+  const due = dueHolds(state, now);
+  const freed = new Set(due.map((r) => r.id));
+  const unavailable = seatNumbers.filter((s) => {
+    const taken = state.taken.get(s);
+    return taken !== undefined && !(taken.status === 'RESERVED' && freed.has(taken.reservationId));
+  });
+  if (unavailable.length > 0) return refuse({ code: 'SEATS_UNAVAILABLE', seats: unavailable });
+
+  const blocking = due.filter((r) => r.seatNumbers.some((s) => seatNumbers.includes(s)));
+  return accept([
+    ...blocking.map((r) => expiredEvent(r, now)),
+    {
+      type: 'reservation.created',
+      reservationId: command.reservationId,
+      userId: command.userId,
+      seatNumbers: [...seatNumbers],
+      amountCents: state.info.priceCents * seatNumbers.length,
+      createdAt: now,
+      expiresAt: now + command.ttlMs,
+    },
+  ]);
+}
+
+function decideConfirm(command: Extract<SessionCommand, { type: 'ConfirmPayment' }>, state: SessionState): Decision {
+  const r = state.reservations.get(command.reservationId);
+  if (!r) return refuse({ code: 'RESERVATION_NOT_FOUND' });
+  if (r.userId !== command.userId) return refuse({ code: 'NOT_RESERVATION_OWNER' });
+  switch (r.status) {
+    case 'CONFIRMED':
+      return accept([]);
+    case 'CANCELLED':
+      return refuse({ code: 'RESERVATION_CANCELLED' });
+    case 'EXPIRED':
+      return refuse({ code: 'RESERVATION_EXPIRED' });
+    case 'PENDING':
+      break;
+  }
+  if (r.expiresAt <= command.now) return refuse({ code: 'RESERVATION_EXPIRED' });
+  if (command.saleIds.length < r.seatNumbers.length) return refuse({ code: 'SALE_IDS_MISSING' });
+  const perSeat = state.info.priceCents;
+  return accept([
+    {
+      type: 'payment.confirmed',
+      reservationId: r.id,
+      userId: r.userId,
+      sales: r.seatNumbers.map((seatNumber, i) => ({ id: command.saleIds[i], seatNumber, amountCents: perSeat })),
+      paidAt: command.now,
+    },
+  ]);
+}
+
+function decideCancel(command: Extract<SessionCommand, { type: 'CancelReservation' }>, state: SessionState): Decision {
+  const r = state.reservations.get(command.reservationId);
+  if (!r) return refuse({ code: 'RESERVATION_NOT_FOUND' });
+  if (r.userId !== command.userId) return refuse({ code: 'NOT_RESERVATION_OWNER' });
+  switch (r.status) {
+    case 'CONFIRMED':
+      return refuse({ code: 'RESERVATION_CONFIRMED' });
+    case 'CANCELLED':
+    case 'EXPIRED':
+      return accept([]);
+    case 'PENDING':
+      break;
+  }
+  if (r.expiresAt <= command.now) return accept([expiredEvent(r, command.now)]);
+  return accept([{ type: 'reservation.cancelled', reservationId: r.id, seatNumbers: r.seatNumbers, at: command.now }]);
+}
+
+function sameSeats(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((s) => b.includes(s));
+}

@@ -1,0 +1,16 @@
+/** Why the decider refused a command. The shell maps each code to an HTTP status. */
+export type DomainError =
+  | { readonly code: 'UNKNOWN_SEATS'; readonly seats: readonly string[] }
+  | { readonly code: 'DUPLICATE_SEATS'; readonly seats: readonly string[] }
+  | { readonly code: 'TOO_MANY_SEATS'; readonly max: number }
+  | { readonly code: 'NO_SEATS' }
+  | { readonly code: 'SEATS_UNAVAILABLE'; readonly seats: readonly string[] }
+  | { readonly code: 'RESERVATION_ID_TAKEN' }
+  | { readonly code: 'RESERVATION_NOT_FOUND' }
+  | { readonly code: 'NOT_RESERVATION_OWNER' }
+  | { readonly code: 'RESERVATION_EXPIRED' }
+  | { readonly code: 'RESERVATION_CANCELLED' }
+  | { readonly code: 'RESERVATION_CONFIRMED' }
+  | { readonly code: 'SALE_IDS_MISSING' };
+
+export type DomainErrorCode = DomainError['code'];

@@ -1,0 +1,72 @@
+import type { SessionEvent } from './events';
+import type { Reservation, SessionState, TakenSeat } from './session-state';
+
+/** Applies one fact to the state. Pure: returns a new state and leaves the old one as it was. */
+export function evolve(state: SessionState, event: SessionEvent): SessionState {
+  switch (event.type) {
+    case 'reservation.created': {
+      const reservation: Reservation = {
+        id: event.reservationId,
+        userId: event.userId,
+        seatNumbers: event.seatNumbers,
+        status: 'PENDING',
+        amountCents: event.amountCents,
+        createdAt: event.createdAt,
+        expiresAt: event.expiresAt,
+      };
+      const held: TakenSeat = { reservationId: event.reservationId, status: 'RESERVED' };
+      return {
+        ...state,
+        taken: withSeats(state.taken, event.seatNumbers, held),
+        reservations: withReservation(state.reservations, reservation),
+      };
+    }
+    case 'reservation.expired':
+    case 'reservation.cancelled': {
+      const r = state.reservations.get(event.reservationId);
+      if (!r || r.status !== 'PENDING') return state;
+      const taken = new Map(state.taken);
+      for (const s of r.seatNumbers) {
+        if (taken.get(s)?.reservationId === r.id) taken.delete(s);
+      }
+      const status = event.type === 'reservation.expired' ? 'EXPIRED' : 'CANCELLED';
+      return { ...state, taken, reservations: withReservation(state.reservations, { ...r, status }) };
+    }
+    case 'payment.confirmed': {
+      const r = state.reservations.get(event.reservationId);
+      if (!r || r.status !== 'PENDING') return state;
+      const sold: TakenSeat = { reservationId: r.id, status: 'SOLD' };
+      return {
+        ...state,
+        taken: withSeats(state.taken, r.seatNumbers, sold),
+        reservations: withReservation(state.reservations, {
+          ...r,
+          status: 'CONFIRMED',
+          paidAt: event.paidAt,
+          sales: event.sales,
+        }),
+      };
+    }
+  }
+}
+
+export function evolveAll(state: SessionState, events: readonly SessionEvent[]): SessionState {
+  return events.reduce(evolve, state);
+}
+
+function withSeats(
+  taken: ReadonlyMap<string, TakenSeat>,
+  seats: readonly string[],
+  value: TakenSeat,
+): ReadonlyMap<string, TakenSeat> {
+  const next = new Map(taken);
+  for (const s of seats) next.set(s, value);
+  return next;
+}
+
+function withReservation(
+  reservations: ReadonlyMap<string, Reservation>,
+  r: Reservation,
+): ReadonlyMap<string, Reservation> {
+  return new Map(reservations).set(r.id, r);
+}

@@ -1,0 +1,27 @@
+/**
+ * Seat labels: rows A, B, ... Z, AA, AB, ... of `seatsPerRow` seats, numbered from 1.
+ * 16 seats with 10 per row are A1..A10, B1..B6.
+ */
+export function rowName(index: number): string {
+  let name = '';
+  let n = index + 1;
+  while (n > 0) {
+    const rem = (n - 1) % 26;
+    name = String.fromCharCode(65 + rem) + name;
+    n = Math.floor((n - 1) / 26);
+  }
+  return name;
+}
+
+export function seatLabels(numberOfSeats: number, seatsPerRow: number): string[] {
+  const labels: string[] = [];
+  for (let i = 0; i < numberOfSeats; i++) {
+    labels.push(`${rowName(Math.floor(i / seatsPerRow))}${(i % seatsPerRow) + 1}`);
+  }
+  return labels;
+}
+
+/** The row part of a label: "AB12" -> "AB". */
+export function rowOf(label: string): string {
+  return label.replace(/\d+$/, '');
+}

@@ -1,0 +1,71 @@
+/** The in-memory state of one cinema session's seats, as the decider sees it. */
+
+export interface SessionInfo {
+  readonly sessionId: string;
+  readonly movieName: string;
+  readonly startTime: string;
+  readonly roomNumber: string;
+  readonly priceCents: number;
+  /** Every seat of the room in row-then-number order. */
+  readonly seatLabels: readonly string[];
+}
+
+export type ReservationStatus = 'PENDING' | 'CONFIRMED' | 'EXPIRED' | 'CANCELLED';
+
+export interface SaleLine {
+  readonly id: string;
+  readonly seatNumber: string;
+  readonly amountCents: number;
+}
+
+export interface Reservation {
+  readonly id: string;
+  readonly userId: string;
+  readonly seatNumbers: readonly string[];
+  readonly status: ReservationStatus;
+  readonly amountCents: number;
+  /** Epoch milliseconds. */
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly paidAt?: number;
+  readonly sales?: readonly SaleLine[];
+}
+
+export type TakenSeat = { readonly reservationId: string; readonly status: 'RESERVED' | 'SOLD' };
+
+export interface SessionState {
+  readonly info: SessionInfo;
+  /** Only seats that are not available: held by a pending reservation or sold. */
+  readonly taken: ReadonlyMap<string, TakenSeat>;
+  /**
+   * Reservations this state knows: every pending one, plus those that ended while this state was live.
+   * A reservation missing here may still exist in the reservations table (ended before a restart).
+   */
+  readonly reservations: ReadonlyMap<string, Reservation>;
+}
+
+export function initialState(info: SessionInfo): SessionState {
+  return { info, taken: new Map(), reservations: new Map() };
+}
+
+export function availableSeatCount(state: SessionState): number {
+  return state.info.seatLabels.length - state.taken.size;
+}
+
+/** Pending reservations whose hold is due to expire at `now` or earlier. */
+export function dueHolds(state: SessionState, now: number): Reservation[] {
+  const due: Reservation[] = [];
+  for (const r of state.reservations.values()) {
+    if (r.status === 'PENDING' && r.expiresAt <= now) due.push(r);
+  }
+  return due;
+}
+
+/** The earliest `expiresAt` among pending reservations, or undefined when nothing is held. */
+export function nextExpiry(state: SessionState): number | undefined {
+  let next: number | undefined;
+  for (const r of state.reservations.values()) {
+    if (r.status === 'PENDING' && (next === undefined || r.expiresAt < next)) next = r.expiresAt;
+  }
+  return next;
+}

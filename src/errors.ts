@@ -1,0 +1,132 @@
+/**
+ * The one error hierarchy of the service. Each error knows its HTTP status and whether a retry may succeed;
+ * the HTTP layer renders every one of them as application/problem+json (RFC 9457).
+ */
+export interface ProblemExtras {
+  readonly [field: string]: unknown;
+}
+
+export class AppError extends Error {
+  readonly status: number;
+  readonly retriable: boolean;
+  readonly title: string;
+  readonly extras: ProblemExtras;
+  /** Seconds a client should wait before retrying (sent as Retry-After). */
+  readonly retryAfterSeconds?: number;
+
+  constructor(params: {
+    status: number;
+    title: string;
+    detail: string;
+    retriable?: boolean;
+    extras?: ProblemExtras;
+    retryAfterSeconds?: number;
+    cause?: unknown;
+  }) {
+    super(params.detail, { cause: params.cause });
+    this.name = new.target.name;
+    this.status = params.status;
+    this.title = params.title;
+    this.retriable = params.retriable ?? false;
+    this.extras = params.extras ?? {};
+    this.retryAfterSeconds = params.retryAfterSeconds;
+  }
+
+  /** A stable URI reference naming the kind of problem, e.g. "/problems/seats-unavailable". */
+  get type(): string {
+    return `/problems/${this.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/(^-|-$)/g, '')}`;
+  }
+}
+
+export interface FieldIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+export class ValidationError extends AppError {
+  constructor(detail: string, errors: readonly FieldIssue[] = []) {
+    super({ status: 400, title: 'Invalid request', detail, extras: { errors } });
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(detail: string) {
+    super({ status: 403, title: 'Forbidden', detail });
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(detail: string) {
+    super({ status: 404, title: 'Not found', detail });
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(detail: string, extras?: ProblemExtras, title = 'Conflict') {
+    super({ status: 409, title, detail, extras });
+  }
+}
+
+export class SeatsUnavailableError extends ConflictError {
+  constructor(seats: readonly string[]) {
+    super(`Seats not available: ${seats.join(', ')}`, { unavailableSeats: seats }, 'Seats unavailable');
+  }
+}
+
+export class GoneError extends AppError {
+  constructor(detail: string) {
+    super({ status: 410, title: 'Reservation expired', detail });
+  }
+}
+
+export class PayloadTooLargeError extends AppError {
+  constructor(detail: string) {
+    super({ status: 413, title: 'Payload too large', detail });
+  }
+}
+
+export class UnsupportedMediaTypeError extends AppError {
+  constructor(detail: string) {
+    super({ status: 415, title: 'Unsupported media type', detail });
+  }
+}
+
+export class IdempotencyKeyReusedError extends AppError {
+  constructor() {
+    super({
+      status: 422,
+      title: 'Idempotency key reused',
+      detail: 'This Idempotency-Key was already used with a different request body.',
+    });
+  }
+}
+
+export class TooManyRequestsError extends AppError {
+  constructor(retryAfterSeconds: number) {
+    super({
+      status: 429,
+      title: 'Too many requests',
+      detail: `Rate limit exceeded; retry in ${retryAfterSeconds} s.`,
+      retriable: true,
+      retryAfterSeconds,
+    });
+  }
+}
+
+/** A dependency (database, Kafka, Redis) or the session's owner could not be reached; retrying later may work. */
+export class ServiceUnavailableError extends AppError {
+  constructor(detail: string, cause?: unknown, retryAfterSeconds = 1) {
+    super({ status: 503, title: 'Service unavailable', detail, retriable: true, retryAfterSeconds, cause });
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}
+
+/** A write carried an epoch that is no longer the session's: another instance owns the session now. */
+export class FencedWriteError extends ServiceUnavailableError {
+  constructor(sessionId: string, epoch: number) {
+    super(`Session ${sessionId} moved to another owner (epoch ${epoch} is stale); retry.`);
+  }
+}

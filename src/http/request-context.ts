@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import type { Request, RequestHandler, Response } from 'express';
+import type { Logger, RequestScope } from '../logger';
+import type { Metrics } from '../metrics';
+
+/** A client-supplied X-Request-Id is kept only when it is short and plain. */
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export const UNMATCHED_ROUTE = 'unmatched';
+
+/** Status recorded when the client went away before the answer was written (nginx's convention). */
+const CLIENT_CLOSED = 499;
+
+/**
+ * The route template that served the request ("/sessions/:id/availability"), never the raw path, so metric
+ * labels stay few. Routes must be declared with their full path on routers mounted at the root.
+ * Non-route handlers may name themselves in `res.locals.route`.
+ */
+export function routeTemplate(req: Request, res: Response): string {
+  const route = (req.route as { path?: unknown } | undefined)?.path;
+  if (typeof route === 'string') return route;
+  const named: unknown = res.locals.route;
+  return typeof named === 'string' ? named : UNMATCHED_ROUTE;
+}
+
+/**
+ * Gives each request an id (X-Request-Id, echoed back), runs the rest of the chain inside the request scope so
+ * every log line names it, and records one log line and the HTTP metrics when the exchange ends.
+ */
+export function requestContext(deps: { scope: RequestScope; logger: Logger; metrics: Metrics }): RequestHandler {
+  const { scope, logger, metrics } = deps;
+  return (req, res, next) => {
+    const started = performance.now();
+    const incoming = req.headers['x-request-id'];
+    const requestId = typeof incoming === 'string' && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.setHeader('X-Request-Id', requestId);
+    res.locals.requestId = requestId;
+
+    res.once('close', () => {
+      const seconds = (performance.now() - started) / 1000;
+      const status = res.writableFinished ? res.statusCode : CLIENT_CLOSED;
+      const labels = { method: req.method, route: routeTemplate(req, res), status: String(status) };
+      metrics.httpRequests.inc(labels);
+      metrics.httpDuration.observe(labels, seconds);
+      if (logger.isLevelEnabled('http')) {
+        logger.http(`${labels.method} ${labels.route} ${status}`, {
+          requestId,
+          method: labels.method,
+          route: labels.route,
+          status,
+          ms: Math.round(seconds * 1e4) / 10,
+        });
+      }
+    });
+
+    scope.run({ requestId }, next);
+  };
+}

@@ -1,0 +1,111 @@
+import { z } from './zod';
+import { seatLabelSchema } from './schemas';
+
+/** The response shapes of the REST API (shared/api.md), for the OpenAPI document only: answers are not re-validated. */
+const money = z.number().openapi({ description: 'Amount with at most 2 decimals', example: 25 });
+const instant = z.string().openapi({ format: 'date-time', example: '2030-01-01T20:00:00.000Z' });
+const id = z.uuid();
+
+export const sessionSchema = z
+  .object({
+    id,
+    movieName: z.string(),
+    startTime: instant,
+    roomNumber: z.string(),
+    ticketPrice: money,
+    isActive: z.boolean(),
+    totalSeats: z.number().int(),
+    availableSeats: z.number().int(),
+    createdAt: instant,
+  })
+  .openapi('Session');
+
+export const seatSchema = z
+  .object({
+    seatNumber: seatLabelSchema,
+    row: z.string().openapi({ example: 'A' }),
+    status: z.enum(['AVAILABLE', 'RESERVED', 'SOLD']),
+    isAvailable: z.boolean(),
+  })
+  .openapi('Seat');
+
+export const availabilitySchema = z
+  .object({
+    sessionId: id,
+    movieName: z.string(),
+    startTime: instant,
+    roomNumber: z.string(),
+    ticketPrice: money,
+    totalSeats: z.number().int(),
+    availableSeats: z.number().int(),
+    seats: z.array(seatSchema).openapi({ description: 'In row then number order' }),
+  })
+  .openapi('Availability');
+
+export const reservationSchema = z
+  .object({
+    id,
+    sessionId: id,
+    userId: z.string(),
+    seatNumbers: z.array(seatLabelSchema),
+    status: z.enum(['PENDING', 'CONFIRMED', 'EXPIRED', 'CANCELLED']),
+    amount: money,
+    expiresAt: instant,
+    createdAt: instant,
+  })
+  .openapi('Reservation');
+
+export const saleSchema = z
+  .object({
+    id,
+    reservationId: id,
+    sessionId: id,
+    seatNumber: seatLabelSchema,
+    userId: z.string(),
+    amount: money,
+    movieName: z.string(),
+    sessionStartTime: instant,
+    roomNumber: z.string(),
+    paidAt: instant,
+  })
+  .openapi('Sale');
+
+export const userSalesSchema = z
+  .object({
+    userId: z.string(),
+    totalPurchases: z.number().int(),
+    totalAmount: money,
+    purchases: z.array(saleSchema),
+  })
+  .openapi('UserSales');
+
+export const fieldIssueSchema = z
+  .object({
+    path: z.string().openapi({ example: 'body.seatNumbers.1' }),
+    message: z.string(),
+  })
+  .openapi('FieldIssue');
+
+export const problemSchema = z
+  .looseObject({
+    type: z.string().openapi({ example: '/problems/seats-unavailable' }),
+    title: z.string().openapi({ example: 'Seats unavailable' }),
+    status: z.number().int().openapi({ example: 409 }),
+    detail: z.string().openapi({ example: 'Seats not available: A1' }),
+    errors: z.array(fieldIssueSchema).optional().openapi({ description: 'Validation failures (400)' }),
+    unavailableSeats: z.array(seatLabelSchema).optional().openapi({ description: 'Seats that are taken (409)' }),
+  })
+  .openapi('Problem', { description: 'RFC 9457 problem details' });
+
+export const liveSchema = z.object({ status: z.literal('ok') }).openapi('Liveness');
+
+export const checkResultSchema = z
+  .object({ status: z.enum(['up', 'down']), error: z.string().optional() })
+  .openapi('CheckResult');
+
+export const readinessSchema = z
+  .object({
+    status: z.enum(['ok', 'down']),
+    checks: z.record(z.string(), checkResultSchema),
+  })
+  .openapi('Readiness');

@@ -1,0 +1,31 @@
+import { Router } from 'express';
+import type { CinemaService } from '../../app/cinema-service';
+import { newSessionSchema, sessionIdParamsSchema } from '../schemas';
+import { parseBody, parseParams } from '../validate';
+
+/** POST /sessions, GET /sessions, GET /sessions/:id, GET /sessions/:id/availability. */
+export function sessionRoutes(deps: { service: CinemaService }): Router {
+  const { service } = deps;
+  const router = Router();
+
+  router.post('/sessions', async (req, res) => {
+    const session = await service.createSession(parseBody(req, newSessionSchema));
+    res.status(201).location(`/sessions/${session.id}`).json(session);
+  });
+
+  router.get('/sessions', async (_req, res) => {
+    res.json(await service.listSessions());
+  });
+
+  router.get('/sessions/:id', async (req, res) => {
+    res.json(await service.getSession(parseParams(req, sessionIdParamsSchema).id));
+  });
+
+  // Hot path: the service hands over the document already serialized; send it as is.
+  router.get('/sessions/:id/availability', async (req, res) => {
+    const json = await service.availabilityJson(parseParams(req, sessionIdParamsSchema).id);
+    res.type('application/json').send(json);
+  });
+
+  return router;
+}

@@ -1,0 +1,104 @@
+import { z } from './zod';
+
+/**
+ * The request schemas of the REST API (shared/api.md). The same objects validate requests and generate the
+ * OpenAPI document, so the two cannot drift apart. Bodies strip unknown fields but are strict on types.
+ */
+
+/** Row letters then a seat number from 1: A1, B10, AA3. */
+export const SEAT_LABEL = /^[A-Z]+[1-9][0-9]*$/;
+
+/** Upper bound on a ticket price, so that cents stay exact integers even summed over a whole session. */
+export const MAX_TICKET_PRICE = 1_000_000_000;
+
+const uuid = (description: string) => z.uuid().openapi({ description, example: '3f6c1e9a-8a5e-4d8b-9d0b-2a1f4b7c9e10' });
+
+export const userIdSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .openapi({ description: 'The user who holds or buys the seats', example: 'user-42' });
+
+export const seatLabelSchema = z
+  .string()
+  .max(12)
+  .regex(SEAT_LABEL, 'must be a seat label such as A1 or AB12')
+  .openapi('SeatLabel', { description: 'Row letters followed by the seat number', example: 'A1' });
+
+export const newSessionSchema = z
+  .object({
+    movieName: z.string().min(1).max(200).openapi({ example: 'Interstellar' }),
+    startTime: z.iso
+      .datetime({ offset: true })
+      .openapi({ description: 'ISO 8601 date-time with Z or an offset', example: '2030-01-01T20:00:00Z' }),
+    roomNumber: z.string().min(1).max(50).openapi({ example: 'Room 1' }),
+    ticketPrice: z
+      .number()
+      .min(0)
+      .max(MAX_TICKET_PRICE)
+      .multipleOf(0.01, 'must have at most 2 decimals')
+      .openapi({ description: 'Price of one seat, at most 2 decimals', multipleOf: 0.01, example: 25 }),
+    numberOfSeats: z.number().int().min(1).max(2000).openapi({ example: 16 }),
+    seatsPerRow: z.number().int().min(1).max(50).default(10).openapi({ description: 'Seats per row (default 10)' }),
+  })
+  .openapi('NewSession');
+
+/** The reservation body; `maxSeats` is MAX_SEATS_PER_RESERVATION. */
+export function reserveBodySchema(maxSeats: number) {
+  return z
+    .object({
+      sessionId: uuid('The session whose seats to hold'),
+      seatNumbers: z
+        .array(seatLabelSchema)
+        .min(1)
+        .max(maxSeats)
+        .superRefine((seats, ctx) => {
+          const seen = new Set<string>();
+          seats.forEach((seat, index) => {
+            if (seen.has(seat)) ctx.addIssue({ code: 'custom', message: `seat ${seat} is listed more than once`, path: [index] });
+            seen.add(seat);
+          });
+        })
+        .openapi({ description: `1 to ${maxSeats} distinct seat labels`, uniqueItems: true, example: ['A1', 'A2'] }),
+      userId: userIdSchema,
+    })
+    .openapi('ReserveBody');
+}
+
+export type ReserveBody = z.output<ReturnType<typeof reserveBodySchema>>;
+
+export const confirmBodySchema = z
+  .object({ reservationId: uuid('The reservation to pay for'), userId: userIdSchema })
+  .openapi('ConfirmPaymentBody');
+
+export const cancelBodySchema = z.object({ userId: userIdSchema }).openapi('CancelBody');
+
+export const sessionIdParamsSchema = z.object({ id: uuid('Session id') });
+export const reservationIdParamsSchema = z.object({ id: uuid('Reservation id') });
+export const userIdParamsSchema = z.object({ userId: userIdSchema });
+
+/** A whole number given as a query string ("25"); anything else ("", "1e2", "-1", "x") fails the inner number. */
+const queryInt = (min: number, max: number) =>
+  z.preprocess((v) => (typeof v === 'string' && /^\d{1,16}$/.test(v) ? Number(v) : v), z.number({ error: 'must be a whole number' }).int().min(min).max(max));
+
+export const salesQuerySchema = z.object({
+  limit: queryInt(1, 1000).default(100).openapi({ description: 'Page size (1..1000)' }),
+  offset: queryInt(0, Number.MAX_SAFE_INTEGER).default(0).openapi({ description: 'Sales to skip' }),
+});
+
+/** `Idempotency-Key` (IETF draft): 1..255 visible ASCII characters. */
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+export const idempotencyHeadersSchema = z.object({
+  'Idempotency-Key': z
+    .string()
+    .regex(IDEMPOTENCY_KEY)
+    .optional()
+    .openapi({
+      description:
+        'Makes the POST safe to retry: a repeat with the same key and body replays the first answer (with ' +
+        '`Idempotent-Replayed: true`); the same key with another body is 422; a repeat while the first runs is 409. ' +
+        'Kept 24 hours.',
+      example: '8e0b7c1a-reserve-1',
+    }),
+});

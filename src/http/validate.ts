@@ -1,0 +1,47 @@
+import type { Request } from 'express';
+import type { z } from 'zod';
+import { UnsupportedMediaTypeError, ValidationError, type FieldIssue } from '../errors';
+
+/** Where a value came from; it prefixes every issue path ("body.seatNumbers.1", "params.id", "query.limit"). */
+export type RequestPart = 'body' | 'params' | 'query';
+
+const DETAIL: Record<RequestPart, string> = {
+  body: 'The request body is invalid.',
+  params: 'A path parameter is invalid.',
+  query: 'A query parameter is invalid.',
+};
+
+/** zod issues as `{ path, message }`, the path dotted and prefixed by `prefix` when one is given. */
+export function fieldIssues(issues: readonly z.core.$ZodIssue[], prefix?: string): FieldIssue[] {
+  return issues.map((issue) => {
+    const parts = issue.path.map(String);
+    if (prefix !== undefined) parts.unshift(prefix);
+    return { path: parts.join('.'), message: issue.message };
+  });
+}
+
+/** Parses `value` with `schema`, or throws a 400 ValidationError listing every issue. */
+export function parsePart<S extends z.ZodType>(schema: S, value: unknown, part: RequestPart): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new ValidationError(DETAIL[part], fieldIssues(result.error.issues, part));
+}
+
+/**
+ * The JSON body parsed with `schema`. A body sent with another media type is 415 (express.json leaves it
+ * unparsed); a missing body fails validation (400).
+ */
+export function parseBody<S extends z.ZodType>(req: Request, schema: S): z.output<S> {
+  if (req.is('application/json') === false) {
+    throw new UnsupportedMediaTypeError('The request body must be application/json.');
+  }
+  return parsePart(schema, req.body, 'body');
+}
+
+export function parseParams<S extends z.ZodType>(req: Request, schema: S): z.output<S> {
+  return parsePart(schema, req.params, 'params');
+}
+
+export function parseQuery<S extends z.ZodType>(req: Request, schema: S): z.output<S> {
+  return parsePart(schema, req.query, 'query');
+}

@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { start as startActorSystem, stop as stopActor } from 'nact';
+import type { Express } from 'express';
+import type { DataSource } from 'typeorm';
+import { SessionRegistry } from './actors/session-registry';
+import { createCinemaService } from './app/cinema';
+import type { HealthCheck } from './app/health';
+import type { SessionRouter } from './app/ports';
+import { createLocalEventBus, type LocalEventBus } from './cluster/local-event-bus';
+import { createLocalExpiryScheduler } from './cluster/local-expiry-scheduler';
+import { createLocalLeaseManager } from './cluster/local-lease-manager';
+import { ConfigError, loadConfig, type Config } from './config';
+import { ServiceUnavailableError } from './errors';
+import { createApp } from './http/app';
+import { createLogger, createRequestScope, type Logger } from './logger';
+import { createMetrics } from './metrics';
+import { openDataSource } from './persistence/data-source';
+import { createIdempotencyStore } from './persistence/idempotency-store';
+import { startOutboxRelay } from './persistence/outbox-relay';
+import { createReservationQueries } from './persistence/reservation-queries';
+import { createSaleQueries } from './persistence/sale-queries';
+import { createSeatStateStore } from './persistence/seat-state-store';
+import { createSessionStore } from './persistence/session-store';
+
+/** One running instance of the service: its HTTP app and everything behind it. */
+export interface Instance {
+  readonly config: Config;
+  readonly app: Express;
+  readonly logger: Logger;
+  readonly dataSource: DataSource;
+  readonly registry: SessionRegistry;
+  readonly events: LocalEventBus;
+  /** Listens on `port` (default: the configured one; 0 picks a free port). */
+  listen(port?: number): Promise<Server>;
+  /** Graceful stop: refuse new requests, finish commits, release leases, relay the outbox, close. */
+  close(): Promise<void>;
+}
+
+export interface InstanceOptions {
+  readonly logger?: Logger;
+  readonly clock?: () => number;
+}
+
+/** The composition root: builds every adapter from the config and wires them together. */
+export async function createInstance(config: Config, options: InstanceOptions = {}): Promise<Instance> {
+  const scope = createRequestScope();
+  const logger = options.logger ?? createLogger({ level: config.logLevel, instanceId: config.instanceId, scope });
+  const clock = options.clock ?? Date.now;
+  const metrics = createMetrics();
+  const dataSource = await openDataSource(config.database);
+
+  const seatState = createSeatStateStore(dataSource);
+  const events = createLocalEventBus({ logger });
+  const relay = startOutboxRelay({ dataSource, publisher: events, logger, metrics });
+  const leases = createLocalLeaseManager({ instanceId: config.instanceId, onChange: (n) => metrics.leasesHeld.set(n) });
+  const system = startActorSystem();
+
+  let router: SessionRouter | undefined;
+  const expiry = createLocalExpiryScheduler({
+    clock,
+    logger,
+    wake: async (sessionId) => {
+      const reply = await (router as SessionRouter).execute(sessionId, { type: 'ExpireDue' });
+      if (!reply.ok && 'unavailable' in reply) throw new ServiceUnavailableError(reply.unavailable);
+    },
+  });
+  const registry = new SessionRegistry({
+    system,
+    store: seatState,
+    leases,
+    expiry: () => expiry,
+    metrics,
+    logger,
+    clock,
+    newId: randomUUID,
+    ttlMs: config.reservationTtlMs,
+    maxSeats: config.maxSeatsPerReservation,
+    idleMs: config.sessionIdleMs,
+    commandTimeoutMs: config.commandTimeoutMs,
+    onCommitted: () => relay.nudge(),
+  });
+  router = registry;
+
+  // Holds that were pending when the last process stopped expire on time (or at once if already due).
+  for (const { sessionId, dueAt } of await seatState.pendingExpiries()) expiry.schedule(sessionId, dueAt);
+
+  const service = createCinemaService({
+    sessions: createSessionStore(dataSource),
+    reservations: createReservationQueries(dataSource),
+    sales: createSaleQueries(dataSource),
+    router,
+    clock,
+    newId: randomUUID,
+  });
+  const healthChecks: HealthCheck[] = [
+    { name: 'database', check: async () => void (await dataSource.query('SELECT 1')) },
+  ];
+  let accepting = true;
+  const app = createApp({
+    service,
+    idempotency: createIdempotencyStore(dataSource),
+    healthChecks,
+    metrics,
+    logger,
+    scope,
+    config,
+    isAccepting: () => accepting,
+  });
+
+  let server: Server | undefined;
+  let closing: Promise<void> | undefined;
+  return {
+    config,
+    app,
+    logger,
+    dataSource,
+    registry,
+    events,
+    listen(port = config.port) {
+      return new Promise((resolve, reject) => {
+        const s = app.listen(port, '0.0.0.0', (error?: Error) => (error ? reject(error) : resolve(s)));
+        server = s;
+      });
+    },
+    close() {
+      closing ??= (async () => {
+        accepting = false;
+        const serverClosed = server
+          ? new Promise<void>((resolve) => server?.close(() => resolve()))
+          : Promise.resolve();
+        server?.closeIdleConnections();
+        await expiry.close();
+        await registry.stopAll();
+        await serverClosed;
+        await relay.drain().catch((error: unknown) => logger.warn('outbox drain on shutdown failed', { error }));
+        await relay.stop();
+        await leases.close();
+        stopActor(system);
+        await dataSource.destroy();
+      })();
+      return closing;
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
+    process.exit(78);
+  }
+  const instance = await createInstance(config);
+  const server = await instance.listen();
+  const address = server.address();
+  instance.logger.info('cinema seat service listening', {
+    port: typeof address === 'object' && address ? address.port : config.port,
+    database: config.database.kind,
+    mode: 'single-instance',
+  });
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    instance.logger.info('shutting down', { signal });
+    const force = setTimeout(() => process.exit(1), config.shutdownTimeoutMs);
+    force.unref();
+    instance.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        instance.logger.error('shutdown failed', { error });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`start-up failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,80 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Every metric the service exports, on a registry of its own (no global default registry: tests run several instances). */
+export interface Metrics {
+  readonly registry: Registry;
+  readonly httpRequests: Counter<'method' | 'route' | 'status'>;
+  readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  readonly holds: Counter;
+  readonly holdsRejected: Counter;
+  readonly sales: Counter;
+  readonly expiries: Counter;
+  readonly cancellations: Counter;
+  readonly actorsAlive: Gauge;
+  readonly leasesHeld: Gauge;
+  readonly commitBatchSize: Histogram;
+  readonly commitDuration: Histogram;
+  readonly commitFailures: Counter;
+  readonly forwardedCommands: Counter<'outcome'>;
+  readonly kafkaLag: Gauge<'topic' | 'partition'>;
+  readonly outboxPublished: Counter;
+}
+
+export function createMetrics(params: { collectDefaults?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (params.collectDefaults ?? true) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests answered, by route template and status',
+      labelNames: ['method', 'route', 'status'],
+      registers,
+    }),
+    httpDuration: new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request latency, by route template and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    holds: new Counter({ name: 'seat_holds_total', help: 'Reservations created (holds placed)', registers }),
+    holdsRejected: new Counter({
+      name: 'seat_holds_rejected_total',
+      help: 'Reservations refused because a seat was not available',
+      registers,
+    }),
+    sales: new Counter({ name: 'seat_sales_total', help: 'Seats sold', registers }),
+    expiries: new Counter({ name: 'reservation_expiries_total', help: 'Reservations expired', registers }),
+    cancellations: new Counter({ name: 'reservation_cancellations_total', help: 'Reservations cancelled', registers }),
+    actorsAlive: new Gauge({ name: 'session_actors_alive', help: 'Session actors active in this instance', registers }),
+    leasesHeld: new Gauge({ name: 'session_leases_held', help: 'Session leases held by this instance', registers }),
+    commitBatchSize: new Histogram({
+      name: 'commit_batch_size',
+      help: 'Commands committed together in one transaction',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+      registers,
+    }),
+    commitDuration: new Histogram({
+      name: 'commit_duration_seconds',
+      help: 'Duration of one group commit',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers,
+    }),
+    commitFailures: new Counter({ name: 'commit_failures_total', help: 'Group commits that failed (the actor stopped)', registers }),
+    forwardedCommands: new Counter({
+      name: 'forwarded_commands_total',
+      help: 'Commands forwarded to the owning instance over Kafka, by outcome',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    kafkaLag: new Gauge({
+      name: 'kafka_consumer_lag',
+      help: 'Messages behind the end of each partition this instance consumes',
+      labelNames: ['topic', 'partition'],
+      registers,
+    }),
+    outboxPublished: new Counter({ name: 'outbox_events_published_total', help: 'Domain events relayed from the outbox', registers }),
+  };
+}

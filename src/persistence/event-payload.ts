@@ -1,0 +1,43 @@
+import type { SessionEvent } from '../domain';
+import { fromCents } from '../domain';
+
+/**
+ * The readable JSON of a domain event as operators see it on the events topic: ISO times, money as numbers,
+ * always with its session id.
+ */
+export function eventPayload(sessionId: string, event: SessionEvent): Record<string, unknown> {
+  switch (event.type) {
+    case 'reservation.created':
+      return {
+        type: event.type,
+        sessionId,
+        reservationId: event.reservationId,
+        userId: event.userId,
+        seatNumbers: event.seatNumbers,
+        amount: fromCents(event.amountCents),
+        createdAt: new Date(event.createdAt).toISOString(),
+        expiresAt: new Date(event.expiresAt).toISOString(),
+      };
+    case 'reservation.expired':
+    case 'reservation.cancelled':
+      return {
+        type: event.type,
+        sessionId,
+        reservationId: event.reservationId,
+        seatNumbers: event.seatNumbers,
+        at: new Date(event.at).toISOString(),
+      };
+    case 'payment.confirmed':
+      return {
+        type: event.type,
+        sessionId,
+        reservationId: event.reservationId,
+        userId: event.userId,
+        sales: event.sales.map((s) => ({ id: s.id, seatNumber: s.seatNumber, amount: fromCents(s.amountCents) })),
+        totalAmount: fromCents(event.sales.reduce((sum, s) => sum + s.amountCents, 0)),
+        paidAt: new Date(event.paidAt).toISOString(),
+      };
+  }
+}
+
+export const eventTypes = { sessionCreated: 'session.created' } as const;

@@ -1,0 +1,71 @@
+import type { DataSource } from 'typeorm';
+import { eventTypes } from './event-payload';
+import { SessionEntity } from './entities';
+import { encodeSnapshot } from './snapshot-codec';
+import { sessionInfo, toSessionRecord, type SessionRecord } from './session-record';
+import { initialState } from '../domain';
+
+export interface NewSessionRecord {
+  readonly id: string;
+  readonly movieName: string;
+  readonly startTime: Date;
+  readonly roomNumber: string;
+  readonly priceCents: number;
+  readonly totalSeats: number;
+  readonly seatsPerRow: number;
+  readonly createdAt: Date;
+}
+
+export interface SessionStore {
+  create(session: NewSessionRecord): Promise<SessionRecord>;
+  list(): Promise<SessionRecord[]>;
+  get(id: string): Promise<SessionRecord | null>;
+}
+
+/** Sessions: created with an empty snapshot and a `session.created` event in one transaction. */
+export function createSessionStore(dataSource: DataSource): SessionStore {
+  const repo = dataSource.getRepository(SessionEntity);
+  return {
+    async create(s) {
+      const record: SessionRecord = { ...s, availableSeats: s.totalSeats, isActive: true };
+      const snapshot = encodeSnapshot(initialState(sessionInfo(record)));
+      await dataSource.transaction(async (em) => {
+        await em.query(
+          `INSERT INTO sessions (id, movie_name, start_time, room_number, ticket_price_cents, total_seats,
+             seats_per_row, available_seats, is_active, epoch, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $6, true, 0, $8)`,
+          [s.id, s.movieName, s.startTime, s.roomNumber, s.priceCents, s.totalSeats, s.seatsPerRow, s.createdAt],
+        );
+        await em.query(
+          `INSERT INTO session_snapshots (session_id, epoch, version, state, next_expiry_at, updated_at)
+           VALUES ($1, 0, 0, $2, NULL, $3)`,
+          [s.id, JSON.stringify(snapshot), s.createdAt],
+        );
+        await em.query(`INSERT INTO outbox (session_id, epoch, type, payload, created_at) VALUES ($1, 0, $2, $3, $4)`, [
+          s.id,
+          eventTypes.sessionCreated,
+          JSON.stringify({
+            type: eventTypes.sessionCreated,
+            sessionId: s.id,
+            movieName: s.movieName,
+            startTime: s.startTime.toISOString(),
+            roomNumber: s.roomNumber,
+            ticketPrice: s.priceCents / 100,
+            totalSeats: s.totalSeats,
+            seatsPerRow: s.seatsPerRow,
+          }),
+          s.createdAt,
+        ]);
+      });
+      return record;
+    },
+    async list() {
+      const rows = await repo.find({ order: { startTime: 'ASC', id: 'ASC' } });
+      return rows.map(toSessionRecord);
+    },
+    async get(id) {
+      const row = await repo.findOneBy({ id });
+      return row ? toSessionRecord(row) : null;
+    },
+  };
+}
