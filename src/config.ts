@@ -50,7 +50,7 @@ export interface Config {
   readonly database: DatabaseConfig;
   /** One URL per Redlock node; empty for the embedded single-instance mode. */
   readonly redisUrls: readonly string[];
-  /** Empty for the in-process bus. */
+  /** Empty for the in-process bus. With Redis, turns on cluster mode. */
   readonly kafkaBrokers: readonly string[];
   readonly kafkaTopicPrefix: string;
   readonly reservationTtlMs: number;
@@ -92,6 +92,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const badBroker = kafkaBrokers.filter((b) => !/^[^\s:]+:\d+$/.test(b));
   if (badBroker.length > 0) throw new ConfigError([`KAFKA_BROKERS: expected host:port, got ${badBroker.join(', ')}`]);
 
+  const clusterIssues = [
+    ...(kafkaBrokers.length > 0 && redisUrls.length === 0 ? ['REDIS_URL: cluster mode (KAFKA_BROKERS) needs Redis for leases'] : []),
+    ...(redisUrls.length > 0 && kafkaBrokers.length === 0 ? ['KAFKA_BROKERS: cluster mode (REDIS_URL) needs Kafka between instances'] : []),
+    ...((kafkaBrokers.length > 0 || redisUrls.length > 0) && database.kind === 'embedded'
+      ? ['DATABASE_URL: cluster mode needs a shared Postgres (the embedded database serves one instance)']
+      : []),
+  ];
+  if (clusterIssues.length > 0) throw new ConfigError(clusterIssues);
+
   return Object.freeze({
     port: e.PORT,
     instanceId: e.INSTANCE_ID ?? `${hostname()}-${process.pid}`,
@@ -115,4 +124,9 @@ function postgresUrl(e: z.infer<typeof EnvSchema>): string {
     ? `${encodeURIComponent(e.DB_USERNAME)}:${encodeURIComponent(e.DB_PASSWORD)}`
     : encodeURIComponent(e.DB_USERNAME);
   return `postgres://${auth}@${e.DB_HOST}:${e.DB_PORT}/${encodeURIComponent(e.DB_DATABASE)}`;
+}
+
+/** Several instances share the work when Kafka and Redis are configured. */
+export function isClusterMode(config: Config): boolean {
+  return config.kafkaBrokers.length > 0 && config.redisUrls.length > 0;
 }

@@ -9,8 +9,9 @@ import type { HealthCheck } from './app/health';
 import type { SessionRouter } from './app/ports';
 import { createLocalEventBus, type LocalEventBus } from './cluster/local-event-bus';
 import { createLocalExpiryScheduler } from './cluster/local-expiry-scheduler';
+import { createClusterPorts } from './cluster/cluster-ports';
 import { createLocalLeaseManager } from './cluster/local-lease-manager';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, isClusterMode, loadConfig, type Config } from './config';
 import { ServiceUnavailableError } from './errors';
 import { createApp } from './http/app';
 import { createLogger, createRequestScope, type Logger } from './logger';
@@ -50,14 +51,18 @@ export async function createInstance(config: Config, options: InstanceOptions = 
   const metrics = createMetrics();
   const dataSource = await openDataSource(config.database);
 
+  const cluster = isClusterMode(config) ? await createClusterPorts({ config, logger, metrics, clock }) : undefined;
+
   const seatState = createSeatStateStore(dataSource);
   const events = createLocalEventBus({ logger });
-  const relay = startOutboxRelay({ dataSource, publisher: events, logger, metrics });
-  const leases = createLocalLeaseManager({ instanceId: config.instanceId, onChange: (n) => metrics.leasesHeld.set(n) });
+  const relay = startOutboxRelay({ dataSource, publisher: cluster?.publisher ?? events, logger, metrics });
+  const leases =
+    cluster?.leases ??
+    createLocalLeaseManager({ instanceId: config.instanceId, onChange: (n) => metrics.leasesHeld.set(n) });
   const system = startActorSystem();
 
   let router: SessionRouter | undefined;
-  const expiry = createLocalExpiryScheduler({
+  const localExpiry = createLocalExpiryScheduler({
     clock,
     logger,
     wake: async (sessionId) => {
@@ -65,6 +70,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
       if (!reply.ok && 'unavailable' in reply) throw new ServiceUnavailableError(reply.unavailable);
     },
   });
+  const expiry = cluster ? cluster.expiry(localExpiry) : localExpiry;
   const registry = new SessionRegistry({
     system,
     store: seatState,
@@ -80,7 +86,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
     commandTimeoutMs: config.commandTimeoutMs,
     onCommitted: () => relay.nudge(),
   });
-  router = registry;
+  router = cluster ? await cluster.start(registry) : registry;
 
   // Holds that were pending when the last process stopped expire on time (or at once if already due).
   for (const { sessionId, dueAt } of await seatState.pendingExpiries()) expiry.schedule(sessionId, dueAt);
@@ -95,6 +101,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
   });
   const healthChecks: HealthCheck[] = [
     { name: 'database', check: async () => void (await dataSource.query('SELECT 1')) },
+    ...(cluster?.healthChecks ?? []),
   ];
   let accepting = true;
   const app = createApp({
@@ -105,6 +112,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
     logger,
     scope,
     config,
+    rateLimitStore: cluster?.rateLimitStore,
     isAccepting: () => accepting,
   });
 
@@ -136,6 +144,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
         await relay.drain().catch((error: unknown) => logger.warn('outbox drain on shutdown failed', { error }));
         await relay.stop();
         await leases.close();
+        await cluster?.close();
         stopActor(system);
         await dataSource.destroy();
       })();
@@ -158,7 +167,7 @@ async function main(): Promise<void> {
   instance.logger.info('cinema seat service listening', {
     port: typeof address === 'object' && address ? address.port : config.port,
     database: config.database.kind,
-    mode: 'single-instance',
+    mode: isClusterMode(config) ? 'cluster' : 'single-instance',
   });
   let stopping = false;
   const shutdown = (signal: string) => {

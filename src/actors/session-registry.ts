@@ -51,6 +51,7 @@ const STOPPED = 'Actor stopped or never existed';
  */
 export class SessionRegistry {
   private readonly active = new Map<string, Promise<ActiveSession>>();
+  private closing = false;
 
   constructor(private readonly p: SessionRegistryParams) {}
 
@@ -97,8 +98,12 @@ export class SessionRegistry {
     await session.stopped;
   }
 
-  /** Stops every actor after its last commit and releases every lease: used on shutdown to hand sessions over. */
+  /**
+   * Stops every actor after its last commit and releases every lease, and takes no new session: used on shutdown
+   * to hand sessions over to the other instances.
+   */
   async stopAll(): Promise<void> {
+    this.closing = true;
     await Promise.all([...this.active.keys()].map((id) => this.passivate(id)));
   }
 
@@ -116,6 +121,7 @@ export class SessionRegistry {
 
   private async start(sessionId: string): Promise<ActiveSession> {
     const { p } = this;
+    if (this.closing) throw new SessionOwnedElsewhereError(sessionId); // shutting down: let another instance have it
     const lease = await p.leases.acquire(`session:${sessionId}`);
     if (!lease) throw new SessionOwnedElsewhereError(sessionId);
     let activation;

@@ -137,34 +137,36 @@ function apiRoutes(maxSeats: number): RouteConfig[] {
   ];
 }
 
-const OPERATIONS: RouteConfig[] = [
-  {
-    method: 'get', path: '/health/live', tags: ['Operations'], summary: 'Liveness: 200 while the process runs',
-    responses: { 200: json('Alive', liveSchema) },
-  },
-  {
-    method: 'get', path: '/health/ready', tags: ['Operations'], summary: "Readiness: each dependency's state",
-    responses: { 200: json('Ready', readinessSchema), 503: json('Not ready, or shutting down', readinessSchema) },
-  },
-  {
-    method: 'get', path: '/metrics', tags: ['Operations'], summary: 'Prometheus metrics',
-    responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } } },
-  },
-  {
-    method: 'get', path: '/api-docs', tags: ['Operations'], summary: 'Swagger UI',
-    responses: { 200: { description: 'HTML page', content: { 'text/html': { schema: z.string() } } } },
-  },
-  {
-    method: 'get', path: '/api-docs.json', tags: ['Operations'], summary: 'This OpenAPI document',
-    responses: { 200: { description: 'OpenAPI 3.0 document', content: { 'application/json': { schema: z.object({}).loose() } } } },
-  },
-];
+function operationsRoutes(): RouteConfig[] {
+  return [
+    {
+      method: 'get', path: '/health/live', tags: ['Operations'], summary: 'Liveness: 200 while the process runs',
+      responses: { 200: json('Alive', liveSchema) },
+    },
+    {
+      method: 'get', path: '/health/ready', tags: ['Operations'], summary: "Readiness: each dependency's state",
+      responses: { 200: json('Ready', readinessSchema), 503: json('Not ready, or shutting down', readinessSchema) },
+    },
+    {
+      method: 'get', path: '/metrics', tags: ['Operations'], summary: 'Prometheus metrics',
+      responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } } },
+    },
+    {
+      method: 'get', path: '/api-docs', tags: ['Operations'], summary: 'Swagger UI',
+      responses: { 200: { description: 'HTML page', content: { 'text/html': { schema: z.string() } } } },
+    },
+    {
+      method: 'get', path: '/api-docs.json', tags: ['Operations'], summary: 'This OpenAPI document',
+      responses: { 200: { description: 'OpenAPI 3.0 document', content: { 'application/json': { schema: z.object({}).loose() } } } },
+    },
+  ];
+}
 
 /** The OpenAPI 3.0 document of the REST API, generated from the schemas that validate the requests. */
 export function buildOpenApiDocument(params: { maxSeats: number }): OpenApiDocument {
   const registry = new OpenAPIRegistry();
   registry.register('Problem', problemSchema);
-  for (const route of [...apiRoutes(params.maxSeats), ...OPERATIONS]) registry.registerPath(route);
+  for (const route of [...apiRoutes(params.maxSeats), ...operationsRoutes()]) registry.registerPath(route);
   return new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',
     info: {

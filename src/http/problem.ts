@@ -68,14 +68,12 @@ function fromHttpError(http: HttpError, cause: unknown): AppError {
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new UnsupportedMediaTypeError(http.message);
-    default:
+    default: {
       if (http.status >= 500) return new InternalError(cause);
-      return new AppError({
-        status: http.status,
-        title: STATUS_CODES[http.status] ?? 'Bad request',
-        detail: http.expose ? http.message : 'The request could not be processed.',
-        cause,
-      });
+      const detail = http.expose ? http.message : 'The request could not be processed.';
+      if (http.status === 400) return new ValidationError(detail);
+      return new AppError({ status: http.status, title: STATUS_CODES[http.status] ?? 'Client error', detail, cause });
+    }
   }
 }
 

@@ -28,11 +28,11 @@ export function parsePart<S extends z.ZodType>(schema: S, value: unknown, part: 
 }
 
 /**
- * The JSON body parsed with `schema`. A body sent with another media type is 415 (express.json leaves it
- * unparsed); a missing body fails validation (400).
+ * The JSON body parsed with `schema`. A body declared as another media type is 415 (express.json leaves it
+ * unparsed); a missing or undeclared body fails validation (400).
  */
 export function parseBody<S extends z.ZodType>(req: Request, schema: S): z.output<S> {
-  if (req.is('application/json') === false) {
+  if (req.headers['content-type'] !== undefined && req.is('application/json') === false) {
     throw new UnsupportedMediaTypeError('The request body must be application/json.');
   }
   return parsePart(schema, req.body, 'body');

@@ -116,7 +116,7 @@ export function createSeatStateStore(dataSource: DataSource): SeatStateStore {
           await em.query(
             `INSERT INTO outbox (session_id, epoch, type, payload, created_at)
              SELECT $2, $3, x.type, x.payload, $4
-               FROM jsonb_to_recordset($1::jsonb) AS x(type varchar, payload jsonb)`,
+               FROM jsonb_to_recordset($1::jsonb) AS x(type varchar, payload json)`,
             [JSON.stringify(outbox), sessionId, epoch, now],
           );
         }

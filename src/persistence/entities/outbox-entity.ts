@@ -19,7 +19,7 @@ export const OutboxEntity = new EntitySchema<OutboxRow>({
     sessionId: { name: 'session_id', type: 'uuid' },
     epoch: { type: 'bigint' },
     type: { type: 'varchar', length: 40 },
-    payload: { type: 'jsonb' },
+    payload: { type: 'json' },
     createdAt: { name: 'created_at', type: 'timestamptz', default: () => 'now()' },
     publishedAt: { name: 'published_at', type: 'timestamptz', nullable: true },
   },

@@ -65,7 +65,7 @@ export class InitialSchema1764374400000 implements MigrationInterface {
         session_id uuid NOT NULL,
         epoch bigint NOT NULL,
         type varchar(40) NOT NULL,
-        payload jsonb NOT NULL,
+        payload json NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now(),
         published_at timestamptz
       )`);

@@ -49,14 +49,17 @@ export function fakeService(): jest.Mocked<CinemaService> {
   return {
     createSession: jest.fn(async (input) => ({ ...session, ...input, totalSeats: input.numberOfSeats })),
     listSessions: jest.fn(async () => [session]),
-    getSession: jest.fn(async () => session),
-    availabilityJson: jest.fn(async () => '{"sessionId":"x","seats":[]}'),
+    getSession: jest.fn(async (_id: string) => session),
+    availabilityJson: jest.fn(async (_id: string) => '{"sessionId":"x","seats":[]}'),
     reserve: jest.fn(async (input) => ({ ...reservation, seatNumbers: [...input.seatNumbers], userId: input.userId })),
-    getReservation: jest.fn(async () => reservation),
-    listUserReservations: jest.fn(async () => [reservation]),
-    confirmPayment: jest.fn(async () => [sale]),
-    cancelReservation: jest.fn(async () => ({ ...reservation, status: 'CANCELLED' as const })),
-    listSales: jest.fn(async () => [sale]),
+    getReservation: jest.fn(async (_id: string) => reservation),
+    listUserReservations: jest.fn(async (_userId: string) => [reservation]),
+    confirmPayment: jest.fn(async (_input: { reservationId: string; userId: string }) => [sale]),
+    cancelReservation: jest.fn(async (_input: { reservationId: string; userId: string }): Promise<ReservationView> => ({
+      ...reservation,
+      status: 'CANCELLED',
+    })),
+    listSales: jest.fn(async (_page: { limit: number; offset: number }) => [sale]),
     userSales: jest.fn(async (userId) => ({ userId, totalPurchases: 1, totalAmount: 25, purchases: [sale] })),
   };
 }
@@ -87,7 +90,9 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   }
 }
 
-export function testDeps(overrides: Partial<AppDeps> = {}): AppDeps {
+export type TestDeps = AppDeps & { readonly service: jest.Mocked<CinemaService> };
+
+export function testDeps(overrides: Partial<Omit<AppDeps, 'service'>> = {}): TestDeps {
   const scope = createRequestScope();
   return {
     service: fakeService(),
@@ -101,7 +106,7 @@ export function testDeps(overrides: Partial<AppDeps> = {}): AppDeps {
   };
 }
 
-export function testApp(overrides: Partial<AppDeps> = {}) {
+export function testApp(overrides: Partial<Omit<AppDeps, 'service'>> = {}) {
   const deps = testDeps(overrides);
   return { app: createApp(deps), deps };
 }

@@ -90,9 +90,20 @@ describe('toProblem', () => {
   });
 
   it('keeps the status of any other client error from the body parser', () => {
-    const problem = toProblem(bodyParserError(400, 'request.aborted', 'request aborted'));
-    expect(problem.status).toBe(400);
-    expect(problem.body).toMatchObject({ title: 'Bad Request', detail: 'request aborted' });
+    expect(toProblem(bodyParserError(400, 'request.aborted', 'request aborted')).body).toMatchObject({
+      status: 400,
+      title: 'Invalid request',
+      detail: 'request aborted',
+    });
+    expect(toProblem(bodyParserError(413, 'parameters.too.many', 'too many parameters')).body).toMatchObject({
+      status: 413,
+      title: 'Payload Too Large',
+    });
+  });
+
+  it('hides the message of a client error that is not meant to be shown', () => {
+    const error = Object.assign(new Error('internal detail'), { status: 404, expose: false });
+    expect(toProblem(error).body).toMatchObject({ status: 404, detail: 'The request could not be processed.' });
   });
 
   it('turns an unknown error into a generic 500 with no message or stack of its own', () => {

@@ -1,0 +1,66 @@
+import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import type { Logger } from '../logger';
+
+/** Topic names, all under one prefix so that several deployments (or test runs) can share a broker. */
+export interface Topics {
+  /** Commands forwarded to a session's owner (key = session id). */
+  readonly commands: string;
+  /** Replies to forwarded commands (key = the waiting instance). */
+  readonly replies: string;
+  /** Domain events for operators, relayed from the outbox (key = session id). */
+  readonly events: string;
+  /** Expiry timers (key = session id): consumed by whichever instance is alive when they fall due. */
+  readonly timers: string;
+}
+
+export function topicNames(prefix: string): Topics {
+  return {
+    commands: `${prefix}.commands`,
+    replies: `${prefix}.replies`,
+    events: `${prefix}.events`,
+    timers: `${prefix}.timers`,
+  };
+}
+
+/** A kafkajs client whose own log lines go through winston. */
+export function createKafka(params: { brokers: readonly string[]; clientId: string; logger: Logger }): Kafka {
+  const levels: Record<number, string> = {
+    [logLevel.ERROR]: 'error',
+    [logLevel.WARN]: 'warn',
+    [logLevel.INFO]: 'info',
+    [logLevel.DEBUG]: 'debug',
+  };
+  const kafkaLogger = params.logger.child({ component: 'kafkajs' });
+  return new Kafka({
+    clientId: params.clientId,
+    brokers: [...params.brokers],
+    connectionTimeout: 3_000,
+    requestTimeout: 10_000,
+    retry: { initialRetryTime: 100, retries: 8, maxRetryTime: 2_000 },
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log }: LogEntry) => {
+        const { message, ...rest } = log;
+        kafkaLogger.log(levels[level] ?? 'info', message, rest);
+      },
+  });
+}
+
+/** Creates the topics if they are missing (3 partitions each; one replica on a single broker). */
+export async function ensureTopics(kafka: Kafka, topics: Topics, replicationFactor = 1): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = Object.values(topics).filter((t) => !existing.has(t));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({ topic, numPartitions: 3, replicationFactor })),
+      });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,103 @@
+import { Redlock, type Lock } from '@sesamecare-oss/redlock';
+import type Redis from 'ioredis';
+import type { Lease, LeaseManager } from '../app/ports';
+import type { Logger } from '../logger';
+
+const RELEASE_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+
+/**
+ * Session leases on Redlock (one Redis node or a quorum of several). A lease is extended every third of its TTL;
+ * the first extension that fails aborts its signal at once, so the actor stops before another instance can take
+ * over. Beside the lock, `owner:<key>` names the holding instance so that others can forward to it.
+ */
+export function createRedlockLeaseManager(params: {
+  clients: readonly Redis[];
+  instanceId: string;
+  ttlMs: number;
+  logger: Logger;
+  onChange?: (held: number) => void;
+}): LeaseManager {
+  const { clients, instanceId, ttlMs, logger } = params;
+  const redlock = new Redlock(clients, { retryCount: 0, driftFactor: 0.01 });
+  redlock.on('error', () => undefined); // failures surface through acquire/extend results
+  const held = new Map<string, { lock: Lock; timer: NodeJS.Timeout; controller: AbortController }>();
+  const ownerKey = (key: string) => `owner:${key}`;
+
+  const announce = async (key: string) => {
+    await Promise.allSettled(clients.map((c) => c.set(ownerKey(key), instanceId, 'PX', ttlMs)));
+  };
+  const forget = async (key: string) => {
+    await Promise.allSettled(clients.map((c) => c.eval(RELEASE_OWNER, 1, ownerKey(key), instanceId)));
+  };
+
+  const drop = (key: string) => {
+    const entry = held.get(key);
+    if (!entry) return undefined;
+    clearTimeout(entry.timer);
+    held.delete(key);
+    params.onChange?.(held.size);
+    return entry;
+  };
+
+  const scheduleExtension = (key: string) => {
+    const entry = held.get(key);
+    if (!entry) return;
+    entry.timer = setTimeout(async () => {
+      const current = held.get(key);
+      if (!current) return;
+      try {
+        current.lock = await redlock.extend(current.lock, ttlMs, { retryCount: 2, retryDelay: 100 });
+        await announce(key);
+        scheduleExtension(key);
+      } catch (error) {
+        logger.warn('lease extension failed; giving the session up', { key, error: String(error) });
+        drop(key);
+        current.controller.abort(new Error(`lease ${key} lost`));
+      }
+    }, Math.max(50, Math.floor(ttlMs / 3)));
+  };
+
+  return {
+    async acquire(key) {
+      if (held.has(key)) return null;
+      let lock: Lock;
+      try {
+        lock = await redlock.acquire([key], ttlMs);
+      } catch {
+        return null;
+      }
+      const controller = new AbortController();
+      held.set(key, { lock, controller, timer: setTimeout(() => undefined, 0) });
+      params.onChange?.(held.size);
+      scheduleExtension(key);
+      await announce(key);
+      const lease: Lease = {
+        signal: controller.signal,
+        async release() {
+          const entry = held.get(key);
+          if (!entry || entry.controller !== controller) return;
+          drop(key);
+          await forget(key);
+          await entry.lock.release().catch((error: unknown) =>
+            logger.warn('lease release failed; it will lapse', { key, error: String(error) }),
+          );
+        },
+      };
+      return lease;
+    },
+    async ownerOf(key) {
+      if (held.has(key)) return instanceId;
+      const answers = await Promise.allSettled(clients.map((c) => c.get(ownerKey(key))));
+      for (const a of answers) if (a.status === 'fulfilled' && a.value) return a.value;
+      return null;
+    },
+    async close() {
+      for (const key of [...held.keys()]) {
+        const entry = drop(key);
+        entry?.controller.abort(new Error('shutting down'));
+        await forget(key);
+        await entry?.lock.release().catch(() => undefined);
+      }
+    },
+  };
+}
