@@ -5,8 +5,12 @@ import { z } from 'zod';
  * The service's configuration. This is the only module that reads process.env: everything else receives a
  * frozen Config. A bad value stops start-up with a message that names the variable.
  */
+/** An unset or blank variable takes the default ('' must not coerce to 0). */
+const blankAsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const int = (fallback: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
+  z.preprocess(blankAsUnset, z.coerce.number().int().min(min).max(max).default(fallback));
+const positive = (fallback: number, max: number) =>
+  z.preprocess(blankAsUnset, z.coerce.number().positive().max(max).default(fallback));
 
 const optionalText = z
   .string()
@@ -29,12 +33,12 @@ const EnvSchema = z.object({
   KAFKA_BROKERS: optionalText,
   KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]+$/).default('cinema'),
   INSTANCE_ID: optionalText,
-  RESERVATION_TTL_SECONDS: z.coerce.number().positive().max(86_400).default(30),
+  RESERVATION_TTL_SECONDS: positive(30, 86_400),
   MAX_SEATS_PER_RESERVATION: int(10, 1, 100),
-  RATE_LIMIT_TTL: z.coerce.number().positive().max(86_400).default(60),
+  RATE_LIMIT_TTL: positive(60, 86_400),
   RATE_LIMIT_MAX: int(100, 1, 100_000_000),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
-  SESSION_IDLE_SECONDS: z.coerce.number().positive().max(86_400).default(300),
+  SESSION_IDLE_SECONDS: positive(300, 86_400),
   LEASE_TTL_MS: int(10_000, 1_000, 600_000),
   COMMAND_TIMEOUT_MS: int(5_000, 100, 120_000),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 100, 600_000),
@@ -89,7 +93,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const badRedis = redisUrls.filter((u) => !/^rediss?:\/\//.test(u));
   if (badRedis.length > 0) throw new ConfigError([`REDIS_URL: not a redis:// URL: ${badRedis.join(', ')}`]);
   const kafkaBrokers = e.KAFKA_BROKERS ? e.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean) : [];
-  const badBroker = kafkaBrokers.filter((b) => !/^[^\s:]+:\d+$/.test(b));
+  const badBroker = kafkaBrokers.filter((b) => {
+    const m = /^([^\s:]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(b);
+    return !m || Number(m[2]) < 1 || Number(m[2]) > 65535;
+  });
   if (badBroker.length > 0) throw new ConfigError([`KAFKA_BROKERS: expected host:port, got ${badBroker.join(', ')}`]);
 
   const clusterIssues = [

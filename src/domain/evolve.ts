@@ -5,6 +5,7 @@ import type { Reservation, SessionState, TakenSeat } from './session-state';
 export function evolve(state: SessionState, event: SessionEvent): SessionState {
   switch (event.type) {
     case 'reservation.created': {
+      if (state.reservations.has(event.reservationId)) return state; // a replayed fact changes nothing
       const reservation: Reservation = {
         id: event.reservationId,
         userId: event.userId,

@@ -14,6 +14,7 @@ export function rowName(index: number): string {
 }
 
 export function seatLabels(numberOfSeats: number, seatsPerRow: number): string[] {
+  if (!Number.isInteger(seatsPerRow) || seatsPerRow < 1) throw new RangeError('seatsPerRow must be a positive integer');
   const labels: string[] = [];
   for (let i = 0; i < numberOfSeats; i++) {
     labels.push(`${rowName(Math.floor(i / seatsPerRow))}${(i % seatsPerRow) + 1}`);
