@@ -12,6 +12,7 @@ import type { Metrics } from '../metrics';
 import { createClusterRouter } from './cluster-router';
 import { createKafkaCommandTransport } from './command-transport';
 import { createKafka, ensureTopics, topicNames } from './kafka-client';
+import { startKafkaLagSampler } from './kafka-lag';
 import { createKafkaEventPublisher } from './kafka-event-publisher';
 import { createKafkaExpiryScheduler } from './kafka-expiry-scheduler';
 import { closeRedisClients, createRedisClients } from './redis-clients';
@@ -64,6 +65,15 @@ export async function createClusterPorts(params: {
   let timers: ReturnType<typeof createKafkaExpiryScheduler> | undefined;
   const admin = kafka.admin();
   await admin.connect();
+  const lag = startKafkaLagSampler({
+    admin,
+    groups: [
+      { groupId: topics.timers, topic: topics.timers },
+      { groupId: `${topics.commands}.${config.instanceId}`, topic: topics.commands },
+    ],
+    metrics,
+    logger,
+  });
 
   return {
     leases,
@@ -88,6 +98,7 @@ export async function createClusterPorts(params: {
       return clusterRouter;
     },
     async close() {
+      lag.stop();
       await transport.stop().catch(() => undefined);
       await leases.close();
       await admin.disconnect().catch(() => undefined);
