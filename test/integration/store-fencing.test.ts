@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { evolve, initialState, type SessionEvent } from '../../src/domain';
+import { FencedWriteError } from '../../src/errors';
+import { openDataSource } from '../../src/persistence/data-source';
+import { createSeatStateStore, type SeatStateStore } from '../../src/persistence/seat-state-store';
+import { createSessionStore } from '../../src/persistence/session-store';
+import { createTestStore, storages, type TestStore } from '../support/test-instance';
+import { loadConfig } from '../../src/config';
+
+describe.each(storages())('the seat-state store on %s', (storage) => {
+  let store: TestStore;
+  let dataSource: DataSource;
+  let seats: SeatStateStore;
+
+  beforeAll(async () => {
+    store = await createTestStore(storage);
+    dataSource = await openDataSource(loadConfig(store.env).database);
+    seats = createSeatStateStore(dataSource);
+  });
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await store?.cleanup();
+  });
+
+  async function newSession(): Promise<string> {
+    const id = randomUUID();
+    await createSessionStore(dataSource).create({
+      id,
+      movieName: 'Fencing',
+      startTime: new Date('2026-02-15T19:00:00Z'),
+      roomNumber: '1',
+      priceCents: 1000,
+      totalSeats: 4,
+      seatsPerRow: 10,
+      createdAt: new Date(),
+    });
+    return id;
+  }
+
+  const hold = (reservationId: string, seat: string): SessionEvent => ({
+    type: 'reservation.created',
+    reservationId,
+    userId: 'u1',
+    seatNumbers: [seat],
+    amountCents: 1000,
+    createdAt: Date.now(),
+    expiresAt: Date.now() + 60_000,
+  });
+
+  it('when a new owner takes the session over, then the old owner’s commit is refused and changes nothing', async () => {
+    const sessionId = await newSession();
+    const first = await seats.activate(sessionId);
+    const second = await seats.activate(sessionId);
+    expect(first && second).toBeTruthy();
+    expect(second!.epoch).toBe(first!.epoch + 1);
+
+    const stale = hold(randomUUID(), 'A1');
+    await expect(
+      seats.commit({ sessionId, epoch: first!.epoch, events: [stale], state: evolve(first!.state, stale) }),
+    ).rejects.toBeInstanceOf(FencedWriteError);
+
+    const fresh = hold(randomUUID(), 'A2');
+    await seats.commit({ sessionId, epoch: second!.epoch, events: [fresh], state: evolve(second!.state, fresh) });
+
+    const rows: { id: string }[] = await dataSource.query('SELECT id FROM reservations WHERE session_id = $1', [sessionId]);
+    expect(rows.map((r) => r.id)).toEqual([fresh.reservationId]);
+    const outbox: { type: string }[] = await dataSource.query('SELECT type FROM outbox WHERE session_id = $1 ORDER BY id', [
+      sessionId,
+    ]);
+    expect(outbox.map((o) => o.type)).toEqual(['session.created', 'reservation.created']);
+    const recovered = await seats.activate(sessionId);
+    expect([...recovered!.state.taken.keys()]).toEqual(['A2']);
+  });
+
+  it('when two owners both try to sell a seat, then Postgres keeps exactly one sale', async () => {
+    const sessionId = await newSession();
+    const a = await seats.activate(sessionId);
+    const reservation = hold(randomUUID(), 'A3');
+    const held = evolve(a!.state, reservation);
+    await seats.commit({ sessionId, epoch: a!.epoch, events: [reservation], state: held });
+    const sale = (saleId: string): SessionEvent => ({
+      type: 'payment.confirmed',
+      reservationId: reservation.reservationId,
+      userId: 'u1',
+      sales: [{ id: saleId, seatNumber: 'A3', amountCents: 1000 }],
+      paidAt: Date.now(),
+    });
+    const first = sale(randomUUID());
+    await seats.commit({ sessionId, epoch: a!.epoch, events: [first], state: evolve(held, first) });
+    const second = sale(randomUUID());
+    await expect(
+      seats.commit({ sessionId, epoch: a!.epoch, events: [second], state: evolve(held, second) }),
+    ).rejects.toThrow(/sales_one_per_seat|duplicate key/);
+    const [count]: { n: string }[] = await dataSource.query(
+      'SELECT count(*) AS n FROM sales WHERE session_id = $1 AND seat_number = $2',
+      [sessionId, 'A3'],
+    );
+    expect(Number(count.n)).toBe(1);
+  });
+
+  it('when an unknown session is activated, then there is nothing to activate', async () => {
+    expect(await seats.activate(randomUUID())).toBeNull();
+  });
+
+  it('when two transactions read and then write the same counter concurrently, then neither write is lost', async () => {
+    const sessionId = await newSession();
+    const bump = () =>
+      dataSource.transaction(async (em) => {
+        const [row]: { available_seats: number }[] = await em.query(
+          'SELECT available_seats FROM sessions WHERE id = $1 FOR UPDATE',
+          [sessionId],
+        );
+        await new Promise((r) => setTimeout(r, 20)); // the other transaction gets every chance to run in between
+        await em.query('UPDATE sessions SET available_seats = $2 WHERE id = $1', [sessionId, row.available_seats + 1]);
+      });
+    await Promise.all([bump(), bump(), bump()]);
+    const [row]: { available_seats: number }[] = await dataSource.query(
+      'SELECT available_seats FROM sessions WHERE id = $1',
+      [sessionId],
+    );
+    expect(row.available_seats).toBe(4 + 3);
+  });
+
+  it('when two transactions run at once, then one finishes before the other starts (PGlite) or they are isolated (Postgres)', async () => {
+    const sessionId = await newSession();
+    const spans: { start: number; end: number; sawOther: boolean }[] = [];
+    const tx = (seat: string) =>
+      dataSource.transaction(async (em) => {
+        const start = performance.now();
+        await em.query('INSERT INTO reservations (id, session_id, user_id, seat_numbers, status, amount_cents, expires_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 0, now(), now(), now())', [
+          randomUUID(), sessionId, `iso-${seat}`, JSON.stringify([seat]), 'PENDING',
+        ]);
+        await new Promise((r) => setTimeout(r, 30));
+        const others: unknown[] = await em.query('SELECT id FROM reservations WHERE session_id = $1 AND user_id <> $2', [
+          sessionId,
+          `iso-${seat}`,
+        ]);
+        spans.push({ start, end: performance.now(), sawOther: others.length > 0 });
+      });
+    await Promise.all([tx('A1'), tx('A2')]);
+    // Neither transaction may see the other's uncommitted row in the middle of its own work.
+    const [a, b] = spans.sort((x, y) => x.start - y.start);
+    if (storage === 'pglite') {
+      expect(b.start).toBeGreaterThanOrEqual(a.end);
+      expect(a.sawOther).toBe(false);
+    } else {
+      expect(a.sawOther).toBe(false);
+      expect(b.sawOther).toBe(false);
+    }
+  });
+});
