@@ -2,15 +2,21 @@ import type { DataSource } from 'typeorm';
 import type { IdempotencyBegin, IdempotencyStore } from '../app/idempotency';
 
 const KEEP_HOURS = 24;
+/** Longer than any request may run (the command timeout is seconds). */
+const STALE_CLAIM_SECONDS = 120;
 
 /** Idempotency keys in Postgres, so every instance sees the same claims; a key is kept 24 hours. */
 export function createIdempotencyStore(dataSource: DataSource): IdempotencyStore {
   return {
     async begin(scope, key, fingerprint): Promise<IdempotencyBegin> {
-      // A claim older than 24 hours is forgotten, so the key may be used afresh.
+      // A key older than 24 hours is forgotten, and so is a claim whose request never finished (its instance
+      // died before recording the answer), so the key may be used afresh.
       await dataSource.query(
-        `DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND created_at < now() - make_interval(hours => $3)`,
-        [scope, key, KEEP_HOURS],
+        `DELETE FROM idempotency_keys
+          WHERE scope = $1 AND key = $2
+            AND (created_at < now() - make_interval(hours => $3)
+                 OR (state = 'running' AND created_at < now() - make_interval(secs => $4)))`,
+        [scope, key, KEEP_HOURS, STALE_CLAIM_SECONDS],
       );
       const claimed: unknown[] = await dataSource.query(
         `INSERT INTO idempotency_keys (scope, key, fingerprint, state) VALUES ($1, $2, $3, 'running')

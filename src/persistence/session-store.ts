@@ -5,16 +5,8 @@ import { encodeSnapshot } from './snapshot-codec';
 import { sessionInfo, toSessionRecord, type SessionRecord } from './session-record';
 import { initialState } from '../domain';
 
-export interface NewSessionRecord {
-  readonly id: string;
-  readonly movieName: string;
-  readonly startTime: Date;
-  readonly roomNumber: string;
-  readonly priceCents: number;
-  readonly totalSeats: number;
-  readonly seatsPerRow: number;
-  readonly createdAt: Date;
-}
+/** A session about to be created: every seat is available and it is on sale. */
+export type NewSessionRecord = Omit<SessionRecord, 'availableSeats' | 'isActive'>;
 
 export interface SessionStore {
   create(session: NewSessionRecord): Promise<SessionRecord>;
