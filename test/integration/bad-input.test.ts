@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import request from 'supertest';
 import type { Test } from 'supertest';
-import type { Instance } from '../../src/main';
-import { createTestStore, startInstance, storages, type TestStore } from '../support/test-instance';
-import { availability, expectProblem, expectValidationProblem, sessionBody, uid, type Agent } from './helpers';
+import { storages } from '../support/test-instance';
+import { availability, expectProblem, expectValidationProblem, sessionBody, uid, useInstance, type Agent } from './helpers';
 
 interface Fixture {
   sessionId: string;
@@ -144,34 +142,24 @@ const CASES: BadCase[] = [
 ];
 
 describe.each(storages())('bad input on %s', (storage) => {
-  let store: TestStore;
-  let instance: Instance;
-  let api: Agent;
+  const ctx = useInstance(storage, { RESERVATION_TTL_SECONDS: '600' });
   let fixture: Fixture;
   let baseline: { sessions: unknown; availability: unknown; sales: unknown; reservations: unknown };
 
   const snapshot = async () => ({
-    sessions: (await api.get('/sessions')).body,
-    availability: await availability(api, fixture.sessionId),
-    sales: (await api.get('/sales?limit=1000')).body,
-    reservations: (await api.get(`/reservations/user/${fixture.userId}`)).body,
+    sessions: (await ctx.api.get('/sessions')).body,
+    availability: await availability(ctx.api, fixture.sessionId),
+    sales: (await ctx.api.get('/sales?limit=1000')).body,
+    reservations: (await ctx.api.get(`/reservations/user/${fixture.userId}`)).body,
   });
 
   beforeAll(async () => {
-    store = await createTestStore(storage);
-    instance = await startInstance(store, { RESERVATION_TTL_SECONDS: '600' });
-    api = request(instance.app);
-    const session = await api.post('/sessions').send(sessionBody({ numberOfSeats: 16 }));
+    const session = await ctx.api.post('/sessions').send(sessionBody({ numberOfSeats: 16 }));
     const userId = uid('owner');
-    const held = await api.post('/reservations').send({ sessionId: session.body.id, seatNumbers: ['B1'], userId });
+    const held = await ctx.api.post('/reservations').send({ sessionId: session.body.id, seatNumbers: ['B1'], userId });
     if (session.status !== 201 || held.status !== 201) throw new Error(`set-up failed: ${session.status} ${held.status}`);
     fixture = { sessionId: session.body.id, reservationId: held.body.id, userId };
     baseline = await snapshot();
-  });
-
-  afterAll(async () => {
-    await instance?.close();
-    await store?.cleanup();
   });
 
   it(`covers at least 15 kinds of bad input (${CASES.length})`, () => {
@@ -179,7 +167,7 @@ describe.each(storages())('bad input on %s', (storage) => {
   });
 
   it.each(CASES)('answers $status problem+json to $what', async ({ send, status, path }) => {
-    const res = await send(api, fixture);
+    const res = await send(ctx.api, fixture);
     const allowed = Array.isArray(status) ? status : [status];
     expect(allowed).toContain(res.status);
     const body = expectProblem(res, res.status);

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { Response } from 'supertest';
 import type { Instance } from '../../src/main';
-import { eventually } from '../support/test-instance';
+import { createTestStore, eventually, startInstance, type Storage, type TestStore } from '../support/test-instance';
 
 /** Shared helpers of the integration suites (no test file: jest only runs `*.test.ts`). */
 
@@ -105,6 +105,42 @@ export function expectValidationProblem(res: Response): Array<{ path: string; me
     expect(e).toEqual(expect.objectContaining({ path: expect.any(String), message: expect.any(String) }));
   }
   return errors;
+}
+
+/** What `useInstance` starts for a describe block. */
+export interface InstanceContext {
+  /** The fresh, empty store the instance runs on. */
+  store: TestStore;
+  instance: Instance;
+  /** An agent on `instance.app`, or on its real socket with `listen: true`. */
+  api: Agent;
+}
+
+/**
+ * Starts one instance on a fresh store for the enclosing describe block: registers a `beforeAll` that creates the
+ * store, starts the instance with `env` and makes the agent, and an `afterAll` that closes the instance and cleans the
+ * store up. `listen: true` serves the instance on a real socket (see `listening`) instead of in-process.
+ *
+ * The fields of the returned object are filled in by that `beforeAll`: they are only valid inside hooks and tests
+ * (registered after this call), never while the describe callback runs. Read them through the object at use time
+ * (`ctx.api.get(...)`) rather than destructuring it, which would copy the still-empty fields.
+ */
+export function useInstance(
+  storage: Storage,
+  env: Record<string, string> = {},
+  options: { listen?: boolean } = {},
+): InstanceContext {
+  const ctx = {} as InstanceContext;
+  beforeAll(async () => {
+    ctx.store = await createTestStore(storage);
+    ctx.instance = await startInstance(ctx.store, env);
+    ctx.api = options.listen ? (await listening(ctx.instance)).agent : request(ctx.instance.app);
+  });
+  afterAll(async () => {
+    await ctx.instance?.close();
+    await ctx.store?.cleanup();
+  });
+  return ctx;
 }
 
 /** A real socket for tests that fire many requests at once; supertest then reuses one server. */

@@ -1,7 +1,5 @@
-import request from 'supertest';
-import type { Instance } from '../../src/main';
-import { createTestStore, startInstance, storages, type TestStore } from '../support/test-instance';
-import { createSession, expectProblem, uid, type Agent } from './helpers';
+import { storages } from '../support/test-instance';
+import { createSession, expectProblem, uid, useInstance } from './helpers';
 
 /** The value of one unlabelled sample of the Prometheus text, undefined when absent. */
 function sample(text: string, name: string): number | undefined {
@@ -44,45 +42,32 @@ const CONTRACT: Array<{ method: string; path: string; statuses: string[] }> = [
 ];
 
 describe.each(storages())('operations endpoints on %s', (storage) => {
-  let store: TestStore;
-  let instance: Instance;
-  let api: Agent;
-
-  beforeAll(async () => {
-    store = await createTestStore(storage);
-    instance = await startInstance(store, { RESERVATION_TTL_SECONDS: '600' });
-    api = request(instance.app);
-  });
-
-  afterAll(async () => {
-    await instance?.close();
-    await store?.cleanup();
-  });
+  const ctx = useInstance(storage, { RESERVATION_TTL_SECONDS: '600' });
 
   it('answers /health/live with 200', async () => {
-    const res = await api.get('/health/live');
+    const res = await ctx.api.get('/health/live');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
   });
 
   it('answers /health/ready with 200 and the database check up', async () => {
-    const res = await api.get('/health/ready');
+    const res = await ctx.api.get('/health/ready');
     expect(res.status).toBe(200);
     expect(res.body).toEqual(expect.objectContaining({ status: 'ok' }));
     expect(res.body.checks.database).toEqual(expect.objectContaining({ status: 'up' }));
   });
 
   it('exports Prometheus text with request, hold, sale, actor and commit metrics after some traffic', async () => {
-    const session = await createSession(api);
+    const session = await createSession(ctx.api);
     const userId = uid();
-    const held = await api.post('/reservations').send({ sessionId: session.id, seatNumbers: ['A1', 'A2'], userId });
+    const held = await ctx.api.post('/reservations').send({ sessionId: session.id, seatNumbers: ['A1', 'A2'], userId });
     expect(held.status).toBe(201);
-    const refused = await api.post('/reservations').send({ sessionId: session.id, seatNumbers: ['A2'], userId: uid() });
+    const refused = await ctx.api.post('/reservations').send({ sessionId: session.id, seatNumbers: ['A2'], userId: uid() });
     expect(refused.status).toBe(409);
-    expect((await api.post('/reservations/confirm-payment').send({ reservationId: held.body.id, userId })).status).toBe(200);
-    expect((await api.get(`/sessions/${session.id}/availability`)).status).toBe(200);
+    expect((await ctx.api.post('/reservations/confirm-payment').send({ reservationId: held.body.id, userId })).status).toBe(200);
+    expect((await ctx.api.get(`/sessions/${session.id}/availability`)).status).toBe(200);
 
-    const res = await api.get('/metrics');
+    const res = await ctx.api.get('/metrics');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     const text = res.text;
@@ -103,7 +88,7 @@ describe.each(storages())('operations endpoints on %s', (storage) => {
   });
 
   it('serves an OpenAPI 3 document listing every route of the contract with its statuses', async () => {
-    const res = await api.get('/api-docs.json');
+    const res = await ctx.api.get('/api-docs.json');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     const doc = res.body as Json;
@@ -130,7 +115,7 @@ describe.each(storages())('operations endpoints on %s', (storage) => {
   });
 
   it('documents the Session, Reservation and Sale fields of the contract', async () => {
-    const doc = (await api.get('/api-docs.json')).body as Json;
+    const doc = (await ctx.api.get('/api-docs.json')).body as Json;
     const paths = doc.paths as Record<string, Record<string, { responses: Record<string, Json> }>>;
     const schemaOf = (path: string, method: string, status: string): Json | undefined => {
       const response = resolve(doc, paths[path][method].responses[status]);
@@ -157,7 +142,7 @@ describe.each(storages())('operations endpoints on %s', (storage) => {
   });
 
   it('serves Swagger UI as HTML under /api-docs', async () => {
-    const res = await api.get('/api-docs').redirects(2);
+    const res = await ctx.api.get('/api-docs').redirects(2);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
     expect(res.text).toMatch(/swagger-ui/i);
@@ -165,43 +150,30 @@ describe.each(storages())('operations endpoints on %s', (storage) => {
   });
 
   it('echoes a client X-Request-Id, and gives one to requests without it', async () => {
-    const mine = await api.get('/sessions').set('X-Request-Id', 'test-req-42');
+    const mine = await ctx.api.get('/sessions').set('X-Request-Id', 'test-req-42');
     expect(mine.status).toBe(200);
     expect(mine.headers['x-request-id']).toBe('test-req-42');
 
-    const problem = await api.get(`/reservations/not-a-uuid`).set('X-Request-Id', 'test-req-43');
+    const problem = await ctx.api.get(`/reservations/not-a-uuid`).set('X-Request-Id', 'test-req-43');
     expectProblem(problem, 400);
     expect(problem.headers['x-request-id']).toBe('test-req-43');
 
-    const none = await api.get('/sessions');
+    const none = await ctx.api.get('/sessions');
     expect(none.headers['x-request-id']).toEqual(expect.any(String));
     expect(none.headers['x-request-id'].length).toBeGreaterThan(0);
   });
 });
 
 describe.each(storages())('the rate limit on %s (RATE_LIMIT_MAX=5)', (storage) => {
-  let store: TestStore;
-  let instance: Instance;
-  let api: Agent;
-
-  beforeAll(async () => {
-    store = await createTestStore(storage);
-    instance = await startInstance(store, { RATE_LIMIT_MAX: '5', RATE_LIMIT_TTL: '60' });
-    api = request(instance.app);
-  });
-
-  afterAll(async () => {
-    await instance?.close();
-    await store?.cleanup();
-  });
+  const ctx = useInstance(storage, { RATE_LIMIT_MAX: '5', RATE_LIMIT_TTL: '60' });
 
   it('refuses the 6th request in the window with 429 problem+json, Retry-After and RateLimit headers', async () => {
     const allowed = [];
-    for (let i = 0; i < 5; i++) allowed.push(await api.get('/sessions'));
+    for (let i = 0; i < 5; i++) allowed.push(await ctx.api.get('/sessions'));
     expect(allowed.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
     expect(allowed[0].headers.ratelimit).toEqual(expect.any(String));
 
-    const sixth = await api.get('/sessions');
+    const sixth = await ctx.api.get('/sessions');
     expectProblem(sixth, 429);
     expect(sixth.headers['retry-after']).toMatch(/^\d+$/);
     expect(Number(sixth.headers['retry-after'])).toBeGreaterThanOrEqual(1);
@@ -209,22 +181,22 @@ describe.each(storages())('the rate limit on %s (RATE_LIMIT_MAX=5)', (storage) =
     expect(sixth.headers.ratelimit).toEqual(expect.any(String));
 
     // Writes are limited too, and nothing is created.
-    const write = await api.post('/sessions').send({ movieName: 'x', startTime: '2031-01-01T00:00:00Z', roomNumber: 'r', ticketPrice: 1, numberOfSeats: 1 });
+    const write = await ctx.api.post('/sessions').send({ movieName: 'x', startTime: '2031-01-01T00:00:00Z', roomNumber: 'r', ticketPrice: 1, numberOfSeats: 1 });
     expectProblem(write, 429);
   });
 
   it('keeps the health probes, metrics and docs reachable while the client is limited', async () => {
-    expect((await api.get('/health/live')).status).toBe(200);
-    expect((await api.get('/health/ready')).status).toBe(200);
-    expect((await api.get('/metrics')).status).toBe(200);
-    expect((await api.get('/api-docs.json')).status).toBe(200);
+    expect((await ctx.api.get('/health/live')).status).toBe(200);
+    expect((await ctx.api.get('/health/ready')).status).toBe(200);
+    expect((await ctx.api.get('/metrics')).status).toBe(200);
+    expect((await ctx.api.get('/api-docs.json')).status).toBe(200);
   });
 
   it('answers /health/ready with 503 once the instance is shutting down', async () => {
-    await instance.close();
-    const res = await api.get('/health/ready');
+    await ctx.instance.close();
+    const res = await ctx.api.get('/health/ready');
     expect(res.status).toBe(503);
     expect(res.body.status).not.toBe('ok');
-    expect((await api.get('/health/live')).status).toBe(200);
+    expect((await ctx.api.get('/health/live')).status).toBe(200);
   });
 });

@@ -1,24 +1,9 @@
-import request from 'supertest';
-import type { Instance } from '../../src/main';
-import { createTestStore, startInstance, storages, type TestStore } from '../support/test-instance';
-import { availability, expectProblem, ISO_DATE_TIME, seatStatus, uid, UUID, type Agent } from './helpers';
+import { storages } from '../support/test-instance';
+import { availability, expectProblem, ISO_DATE_TIME, seatStatus, uid, UUID, useInstance } from './helpers';
 
 /** The seed README's "Exemplo de Fluxo Completo": two users race for the last seat, the winner pays. */
 describe.each(storages())('the seed complete flow on %s', (storage) => {
-  let store: TestStore;
-  let instance: Instance;
-  let api: Agent;
-
-  beforeAll(async () => {
-    store = await createTestStore(storage);
-    instance = await startInstance(store);
-    api = request(instance.app);
-  });
-
-  afterAll(async () => {
-    await instance?.close();
-    await store?.cleanup();
-  });
+  const ctx = useInstance(storage);
 
   // The seed's exact body.
   const seedBody = {
@@ -38,7 +23,7 @@ describe.each(storages())('the seed complete flow on %s', (storage) => {
   let sales: Array<Record<string, unknown>>;
 
   it('creates the one-seat session with 201, a Location header and every field of the contract', async () => {
-    const res = await api.post('/sessions').send(seedBody);
+    const res = await ctx.api.post('/sessions').send(seedBody);
     expect(res.status).toBe(201);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.body).toEqual({
@@ -56,13 +41,13 @@ describe.each(storages())('the seed complete flow on %s', (storage) => {
     expect(res.headers.location).toBe(`/sessions/${res.body.id}`);
     sessionId = res.body.id;
 
-    const fetched = await api.get(res.headers.location);
+    const fetched = await ctx.api.get(res.headers.location);
     expect(fetched.status).toBe(200);
     expect(fetched.body).toEqual(res.body);
   });
 
   it('shows the single seat A1 available before anyone reserves', async () => {
-    const res = await api.get(`/sessions/${sessionId}/availability`);
+    const res = await ctx.api.get(`/sessions/${sessionId}/availability`);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.body).toEqual({
@@ -79,7 +64,7 @@ describe.each(storages())('the seed complete flow on %s', (storage) => {
 
   it('lets exactly one of two users racing for A1 win, and tells the other which seat was unavailable', async () => {
     const [first, second] = await Promise.all(
-      [user1, user2].map((userId) => api.post('/reservations').send({ sessionId, seatNumbers: ['A1'], userId })),
+      [user1, user2].map((userId) => ctx.api.post('/reservations').send({ sessionId, seatNumbers: ['A1'], userId })),
     );
     const statuses = [first.status, second.status].sort();
     expect(statuses).toEqual([201, 409]);
@@ -108,19 +93,19 @@ describe.each(storages())('the seed complete flow on %s', (storage) => {
   });
 
   it('then shows no seat available and A1 reserved', async () => {
-    const doc = await availability(api, sessionId);
+    const doc = await availability(ctx.api, sessionId);
     expect(doc.availableSeats).toBe(0);
     expect(doc.seats).toEqual([{ seatNumber: 'A1', row: 'A', status: 'RESERVED', isAvailable: false }]);
   });
 
   it('records no reservation for the loser', async () => {
-    const res = await api.get(`/reservations/user/${loser}`);
+    const res = await ctx.api.get(`/reservations/user/${loser}`);
     expect(res.status).toBe(200);
     expect(res.body).toEqual([]);
   });
 
   it('confirms the winner payment with 200 and one Sale of 25 carrying every field of the contract', async () => {
-    const res = await api.post('/reservations/confirm-payment').send({ reservationId, userId: winner });
+    const res = await ctx.api.post('/reservations/confirm-payment').send({ reservationId, userId: winner });
     expect(res.status).toBe(200);
     expect(res.body).toEqual([
       {
@@ -141,26 +126,26 @@ describe.each(storages())('the seed complete flow on %s', (storage) => {
   });
 
   it('marks the seat SOLD after the payment', async () => {
-    const doc = await availability(api, sessionId);
+    const doc = await availability(ctx.api, sessionId);
     expect(doc.availableSeats).toBe(0);
     expect(seatStatus(doc, 'A1')).toBe('SOLD');
     expect(doc.seats[0].isAvailable).toBe(false);
   });
 
   it('totals the winner purchases under GET /sales/user/{userId}', async () => {
-    const res = await api.get(`/sales/user/${winner}`);
+    const res = await ctx.api.get(`/sales/user/${winner}`);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ userId: winner, totalPurchases: 1, totalAmount: 25, purchases: sales });
   });
 
   it('lists the winner reservation, newest first, as CONFIRMED', async () => {
     // A second, later reservation elsewhere must come first in the list.
-    const other = await api.post('/sessions').send({ ...seedBody, movieName: 'Outro Filme', numberOfSeats: 2 });
+    const other = await ctx.api.post('/sessions').send({ ...seedBody, movieName: 'Outro Filme', numberOfSeats: 2 });
     expect(other.status).toBe(201);
-    const later = await api.post('/reservations').send({ sessionId: other.body.id, seatNumbers: ['A2'], userId: winner });
+    const later = await ctx.api.post('/reservations').send({ sessionId: other.body.id, seatNumbers: ['A2'], userId: winner });
     expect(later.status).toBe(201);
 
-    const res = await api.get(`/reservations/user/${winner}`);
+    const res = await ctx.api.get(`/reservations/user/${winner}`);
     expect(res.status).toBe(200);
     expect(res.body).toHaveLength(2);
     expect(res.body[0]).toEqual(expect.objectContaining({ id: later.body.id, status: 'PENDING' }));
@@ -176,13 +161,13 @@ describe.each(storages())('the seed complete flow on %s', (storage) => {
     });
     expect(Date.parse(res.body[0].createdAt)).toBeGreaterThanOrEqual(Date.parse(res.body[1].createdAt));
 
-    const single = await api.get(`/reservations/${reservationId}`);
+    const single = await ctx.api.get(`/reservations/${reservationId}`);
     expect(single.status).toBe(200);
     expect(single.body.status).toBe('CONFIRMED');
   });
 
   it('lists the session under GET /sessions, soonest first, with its seat now taken', async () => {
-    const res = await api.get('/sessions');
+    const res = await ctx.api.get('/sessions');
     expect(res.status).toBe(200);
     expect(Array.isArray(res.body)).toBe(true);
     const listed = (res.body as Array<{ id: string; availableSeats: number }>).find((s) => s.id === sessionId);
@@ -194,7 +179,7 @@ describe.each(storages())('the seed complete flow on %s', (storage) => {
   });
 
   it('lists the sale under GET /sales', async () => {
-    const res = await api.get('/sales');
+    const res = await ctx.api.get('/sales');
     expect(res.status).toBe(200);
     expect(res.body).toEqual(expect.arrayContaining([sales[0]]));
   });
