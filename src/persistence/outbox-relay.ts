@@ -82,9 +82,17 @@ export function startOutboxRelay(params: {
   };
   const timer = setInterval(tick, params.intervalMs ?? 500);
   timer.unref();
+  // Commits nudge the relay; nudges within a few milliseconds share one pass.
+  let nudged: NodeJS.Timeout | undefined;
+  const nudge = () => {
+    nudged ??= setTimeout(() => {
+      nudged = undefined;
+      tick();
+    }, 5);
+  };
 
   return {
-    nudge: tick,
+    nudge,
     drain: async () => {
       let total = 0;
       let sent: number;
@@ -97,6 +105,7 @@ export function startOutboxRelay(params: {
     async stop() {
       stopped = true;
       clearInterval(timer);
+      if (nudged) clearTimeout(nudged);
       await running?.catch(() => 0);
     },
   };

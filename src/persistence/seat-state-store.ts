@@ -3,8 +3,8 @@ import { availableSeatCount, nextExpiry, type SessionEvent, type SessionState } 
 import { FencedWriteError } from '../errors';
 import { eventPayload } from './event-payload';
 import { SessionEntity } from './entities';
+import { seatStateFromRows, type ReservationStateRow, type SaleStateRow } from './seat-state-rows';
 import { sessionInfo, toSessionRecord, type SessionRecord } from './session-record';
-import { decodeSnapshot, encodeSnapshot } from './snapshot-codec';
 
 /** A session taken over by a new owner: its new epoch and the last committed seat state. */
 export interface Activation {
@@ -13,7 +13,7 @@ export interface Activation {
   readonly state: SessionState;
 }
 
-/** Changes decided by a session's actor, committed together in one transaction under the owner's epoch. */
+/** Changes decided by a session's actor, committed together under the owner's epoch. */
 export interface CommitBatch {
   readonly sessionId: string;
   readonly epoch: number;
@@ -23,13 +23,48 @@ export interface CommitBatch {
 }
 
 export interface SeatStateStore {
-  /** Takes the session over: bumps its epoch (fencing out any older owner) and loads its last snapshot. */
+  /** Takes the session over: bumps its epoch (fencing out any older owner) and loads its committed seat state. */
   activate(sessionId: string): Promise<Activation | null>;
   /** Commits a batch, or throws FencedWriteError (and changes nothing) when the epoch moved on. */
   commit(batch: CommitBatch): Promise<void>;
   /** Sessions with pending holds and the time the earliest of them expires. */
   pendingExpiries(): Promise<{ sessionId: string; dueAt: number }[]>;
 }
+
+/**
+ * One statement commits a whole batch: every part joins the `fence` row, which exists only while the session's
+ * epoch is still the writer's. A stale writer's statement therefore writes nothing at all, and the row lock taken
+ * by the fence makes a concurrent epoch bump wait until this commit is done. One round trip per batch.
+ */
+const COMMIT_SQL = `
+  WITH fence AS (
+    UPDATE sessions SET available_seats = $3 WHERE id = $1 AND epoch = $2 RETURNING id
+  ), upserted AS (
+    INSERT INTO reservations (id, session_id, user_id, seat_numbers, status, amount_cents, expires_at, created_at, updated_at)
+    SELECT x.id, fence.id, x.user_id, x.seat_numbers, x.status, x.amount_cents, x.expires_at, x.created_at, $8
+      FROM fence, jsonb_to_recordset($4::jsonb) AS x(id uuid, user_id varchar, seat_numbers jsonb, status varchar,
+           amount_cents bigint, expires_at timestamptz, created_at timestamptz)
+    ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at
+    RETURNING 1
+  ), sold AS (
+    INSERT INTO sales (id, reservation_id, session_id, seat_number, user_id, amount_cents, paid_at)
+    SELECT x.id, x.reservation_id, fence.id, x.seat_number, x.user_id, x.amount_cents, x.paid_at
+      FROM fence, jsonb_to_recordset($5::jsonb) AS x(id uuid, reservation_id uuid, seat_number varchar,
+           user_id varchar, amount_cents integer, paid_at timestamptz)
+    RETURNING 1
+  ), published AS (
+    INSERT INTO outbox (session_id, epoch, type, payload, created_at)
+    SELECT fence.id, $2, x.type, x.payload, $8
+      FROM fence, jsonb_to_recordset($6::jsonb) AS x(type varchar, payload json)
+    RETURNING 1
+  ), header AS (
+    UPDATE session_snapshots SET epoch = $2, version = version + 1, next_expiry_at = $7, updated_at = $8
+      FROM fence WHERE session_snapshots.session_id = fence.id
+    RETURNING 1
+  )
+  SELECT (SELECT count(*) FROM fence) AS fenced,
+         (SELECT count(*) FROM upserted) + (SELECT count(*) FROM sold) + (SELECT count(*) FROM published)
+           + (SELECT count(*) FROM header) AS written`;
 
 export function createSeatStateStore(dataSource: DataSource): SeatStateStore {
   return {
@@ -41,19 +76,22 @@ export function createSeatStateStore(dataSource: DataSource): SeatStateStore {
           [sessionId],
         );
         if (bumped.length === 0) return null;
-        const row = await em.getRepository(SessionEntity).findOneByOrFail({ id: sessionId });
-        const record = toSessionRecord(row);
-        const [snapshot]: { state: unknown }[] = await em.query(
-          `SELECT state FROM session_snapshots WHERE session_id = $1`,
+        const record = toSessionRecord(await em.getRepository(SessionEntity).findOneByOrFail({ id: sessionId }));
+        const reservations: ReservationStateRow[] = await em.query(
+          `SELECT id, user_id, seat_numbers, status, amount_cents, expires_at, created_at
+             FROM reservations WHERE session_id = $1 AND status IN ('PENDING', 'CONFIRMED')`,
           [sessionId],
         );
-        const state = decodeSnapshot(sessionInfo(record), snapshot?.state ?? { v: 1, reservations: [] });
+        const sales: SaleStateRow[] = await em.query(
+          `SELECT id, reservation_id, seat_number, amount_cents, paid_at FROM sales WHERE session_id = $1`,
+          [sessionId],
+        );
+        const state = seatStateFromRows(sessionInfo(record), reservations, sales);
         return { record, epoch: Number(bumped[0].epoch), state };
       });
     },
 
     async commit({ sessionId, epoch, events, state }) {
-      const now = new Date();
       const touched = new Set(events.map((e) => e.reservationId));
       const reservations = [...touched].flatMap((id) => {
         const r = state.reservations.get(id);
@@ -83,50 +121,17 @@ export function createSeatStateStore(dataSource: DataSource): SeatStateStore {
       );
       const outbox = events.map((e) => ({ type: e.type, payload: eventPayload(sessionId, e) }));
       const next = nextExpiry(state);
-
-      await dataSource.transaction(async (em) => {
-        // The fence: this row lock also makes a concurrent epoch bump wait until this commit is done.
-        const fenced: unknown[] = await em.query(
-          `WITH fenced AS (UPDATE sessions SET available_seats = $3 WHERE id = $1 AND epoch = $2 RETURNING id)
-           SELECT id FROM fenced`,
-          [sessionId, epoch, availableSeatCount(state)],
-        );
-        if (fenced.length === 0) throw new FencedWriteError(sessionId, epoch);
-        if (reservations.length > 0) {
-          await em.query(
-            `INSERT INTO reservations (id, session_id, user_id, seat_numbers, status, amount_cents, expires_at,
-               created_at, updated_at)
-             SELECT x.id, $2, x.user_id, x.seat_numbers, x.status, x.amount_cents, x.expires_at, x.created_at, $3
-               FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, user_id varchar, seat_numbers jsonb, status varchar,
-                    amount_cents bigint, expires_at timestamptz, created_at timestamptz)
-             ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at`,
-            [JSON.stringify(reservations), sessionId, now],
-          );
-        }
-        if (sales.length > 0) {
-          await em.query(
-            `INSERT INTO sales (id, reservation_id, session_id, seat_number, user_id, amount_cents, paid_at)
-             SELECT x.id, x.reservation_id, $2, x.seat_number, x.user_id, x.amount_cents, x.paid_at
-               FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, reservation_id uuid, seat_number varchar,
-                    user_id varchar, amount_cents integer, paid_at timestamptz)`,
-            [JSON.stringify(sales), sessionId],
-          );
-        }
-        if (outbox.length > 0) {
-          await em.query(
-            `INSERT INTO outbox (session_id, epoch, type, payload, created_at)
-             SELECT $2, $3, x.type, x.payload, $4
-               FROM jsonb_to_recordset($1::jsonb) AS x(type varchar, payload json)`,
-            [JSON.stringify(outbox), sessionId, epoch, now],
-          );
-        }
-        await em.query(
-          `UPDATE session_snapshots
-              SET epoch = $2, version = version + 1, state = $3, next_expiry_at = $4, updated_at = $5
-            WHERE session_id = $1`,
-          [sessionId, epoch, JSON.stringify(encodeSnapshot(state)), next === undefined ? null : new Date(next), now],
-        );
-      });
+      const [result]: { fenced: string | number }[] = await dataSource.query(COMMIT_SQL, [
+        sessionId,
+        epoch,
+        availableSeatCount(state),
+        JSON.stringify(reservations),
+        JSON.stringify(sales),
+        JSON.stringify(outbox),
+        next === undefined ? null : new Date(next),
+        new Date(),
+      ]);
+      if (Number(result?.fenced ?? 0) === 0) throw new FencedWriteError(sessionId, epoch);
     },
 
     async pendingExpiries() {

@@ -1,9 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { eventTypes } from './event-payload';
 import { SessionEntity } from './entities';
-import { encodeSnapshot } from './snapshot-codec';
-import { sessionInfo, toSessionRecord, type SessionRecord } from './session-record';
-import { initialState } from '../domain';
+import { toSessionRecord, type SessionRecord } from './session-record';
 
 /** A session about to be created: every seat is available and it is on sale. */
 export type NewSessionRecord = Omit<SessionRecord, 'availableSeats' | 'isActive'>;
@@ -14,13 +12,12 @@ export interface SessionStore {
   get(id: string): Promise<SessionRecord | null>;
 }
 
-/** Sessions: created with an empty snapshot and a `session.created` event in one transaction. */
+/** Sessions: created with an empty seat state and a `session.created` event in one transaction. */
 export function createSessionStore(dataSource: DataSource): SessionStore {
   const repo = dataSource.getRepository(SessionEntity);
   return {
     async create(s) {
       const record: SessionRecord = { ...s, availableSeats: s.totalSeats, isActive: true };
-      const snapshot = encodeSnapshot(initialState(sessionInfo(record)));
       await dataSource.transaction(async (em) => {
         await em.query(
           `INSERT INTO sessions (id, movie_name, start_time, room_number, ticket_price_cents, total_seats,
@@ -29,9 +26,9 @@ export function createSessionStore(dataSource: DataSource): SessionStore {
           [s.id, s.movieName, s.startTime, s.roomNumber, s.priceCents, s.totalSeats, s.seatsPerRow, s.createdAt],
         );
         await em.query(
-          `INSERT INTO session_snapshots (session_id, epoch, version, state, next_expiry_at, updated_at)
-           VALUES ($1, 0, 0, $2, NULL, $3)`,
-          [s.id, JSON.stringify(snapshot), s.createdAt],
+          `INSERT INTO session_snapshots (session_id, epoch, version, next_expiry_at, updated_at)
+           VALUES ($1, 0, 0, NULL, $2)`,
+          [s.id, s.createdAt],
         );
         await em.query(`INSERT INTO outbox (session_id, epoch, type, payload, created_at) VALUES ($1, 0, $2, $3, $4)`, [
           s.id,

@@ -1,11 +1,13 @@
 import { EntitySchema } from 'typeorm';
 
-/** The last committed seat state of a session, written under the owner's epoch. */
+/**
+ * The header of a session's committed seat state: the epoch and version of the last commit and the earliest pending
+ * expiry. The state itself is the session's reservation and sale rows, written in the same statement.
+ */
 export interface SnapshotRow {
   sessionId: string;
   epoch: string;
   version: string;
-  state: unknown;
   nextExpiryAt: Date | null;
   updatedAt: Date;
 }
@@ -17,7 +19,6 @@ export const SnapshotEntity = new EntitySchema<SnapshotRow>({
     sessionId: { name: 'session_id', type: 'uuid', primary: true },
     epoch: { type: 'bigint' },
     version: { type: 'bigint' },
-    state: { type: 'jsonb' },
     nextExpiryAt: { name: 'next_expiry_at', type: 'timestamptz', nullable: true },
     updatedAt: { name: 'updated_at', type: 'timestamptz' },
   },

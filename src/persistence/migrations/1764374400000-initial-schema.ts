@@ -1,6 +1,9 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Sessions, seat snapshots under an epoch, reservations, sales (one per seat), the outbox and idempotency keys. */
+/**
+ * Sessions; per session a snapshot header (epoch of the last writer, version, next expiry) over its relational seat
+ * state (pending and confirmed reservations, sales: one per seat); the outbox; idempotency keys.
+ */
 export class InitialSchema1764374400000 implements MigrationInterface {
   name = 'InitialSchema1764374400000';
 
@@ -25,7 +28,6 @@ export class InitialSchema1764374400000 implements MigrationInterface {
         session_id uuid PRIMARY KEY REFERENCES sessions (id),
         epoch bigint NOT NULL,
         version bigint NOT NULL,
-        state jsonb NOT NULL,
         next_expiry_at timestamptz,
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);

@@ -1,0 +1,56 @@
+import type { Reservation, ReservationStatus, SaleLine, SessionInfo, SessionState, TakenSeat } from '../domain';
+
+/**
+ * The committed seat state of a session is relational: its pending and confirmed reservation rows and its sales.
+ * A commit writes only the rows its changes touched (never the whole seat map), and an activation rebuilds the
+ * state from those rows. Expired and cancelled reservations stay in the table but not in memory.
+ */
+export interface ReservationStateRow {
+  readonly id: string;
+  readonly user_id: string;
+  readonly seat_numbers: string[];
+  readonly status: ReservationStatus;
+  readonly amount_cents: number | string;
+  readonly expires_at: Date | string;
+  readonly created_at: Date | string;
+}
+
+export interface SaleStateRow {
+  readonly id: string;
+  readonly reservation_id: string;
+  readonly seat_number: string;
+  readonly amount_cents: number | string;
+  readonly paid_at: Date | string;
+}
+
+export function seatStateFromRows(
+  info: SessionInfo,
+  reservations: readonly ReservationStateRow[],
+  sales: readonly SaleStateRow[],
+): SessionState {
+  const salesOf = new Map<string, { lines: SaleLine[]; paidAt: number }>();
+  for (const s of sales) {
+    const entry = salesOf.get(s.reservation_id) ?? { lines: [], paidAt: new Date(s.paid_at).getTime() };
+    entry.lines.push({ id: s.id, seatNumber: s.seat_number, amountCents: Number(s.amount_cents) });
+    salesOf.set(s.reservation_id, entry);
+  }
+  const taken = new Map<string, TakenSeat>();
+  const byId = new Map<string, Reservation>();
+  for (const row of reservations) {
+    const sold = salesOf.get(row.id);
+    const r: Reservation = {
+      id: row.id,
+      userId: row.user_id,
+      seatNumbers: row.seat_numbers,
+      status: row.status,
+      amountCents: Number(row.amount_cents),
+      createdAt: new Date(row.created_at).getTime(),
+      expiresAt: new Date(row.expires_at).getTime(),
+      ...(sold ? { paidAt: sold.paidAt, sales: sold.lines } : {}),
+    };
+    byId.set(r.id, r);
+    const seat: TakenSeat = { reservationId: r.id, status: r.status === 'CONFIRMED' ? 'SOLD' : 'RESERVED' };
+    for (const s of r.seatNumbers) taken.set(s, seat);
+  }
+  return { info, taken, reservations: byId };
+}
