@@ -1,6 +1,7 @@
 import type { SessionCommand } from './commands';
 import type { DomainError } from './domain-error';
 import type { SessionEvent } from './events';
+import { seatSet } from './seat-layout';
 import { dueHolds, type Reservation, type SessionState } from './session-state';
 
 export type Decision =
@@ -43,7 +44,7 @@ function decideHold(command: Extract<SessionCommand, { type: 'HoldSeats' }>, sta
   if (seatNumbers.length > command.maxSeats) return refuse({ code: 'TOO_MANY_SEATS', max: command.maxSeats });
   const duplicates = seatNumbers.filter((s, i) => seatNumbers.indexOf(s) !== i);
   if (duplicates.length > 0) return refuse({ code: 'DUPLICATE_SEATS', seats: [...new Set(duplicates)] });
-  const known = new Set(state.info.seatLabels);
+  const known = seatSet(state.info.seatLabels);
   const unknown = seatNumbers.filter((s) => !known.has(s));
   if (unknown.length > 0) return refuse({ code: 'UNKNOWN_SEATS', seats: unknown });
 

@@ -26,3 +26,15 @@ export function seatLabels(numberOfSeats: number, seatsPerRow: number): string[]
 export function rowOf(label: string): string {
   return label.replace(/\d+$/, '');
 }
+
+const labelSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+/** The labels as a set, built once per layout (layouts are immutable, so the array itself is the cache key). */
+export function seatSet(labels: readonly string[]): ReadonlySet<string> {
+  let set = labelSets.get(labels);
+  if (!set) {
+    set = new Set(labels);
+    labelSets.set(labels, set);
+  }
+  return set;
+}
