@@ -15,7 +15,7 @@ import { createKafka, ensureTopics, topicNames } from './kafka-client';
 import { startKafkaLagSampler } from './kafka-lag';
 import { createKafkaEventPublisher } from './kafka-event-publisher';
 import { createKafkaExpiryScheduler } from './kafka-expiry-scheduler';
-import { closeRedisClients, createRedisClients } from './redis-clients';
+import { closeRedisClients, connectedRedisClients, createRedisClients, redisQuorumCheck } from './redis-clients';
 import { createRedlockLeaseManager } from './redlock-lease-manager';
 
 /** The adapters of cluster mode: Redlock leases, Kafka between instances, Redis-backed rate limits. */
@@ -38,7 +38,8 @@ export async function createClusterPorts(params: {
   clock: () => number;
 }): Promise<ClusterPorts> {
   const { config, logger, metrics, clock } = params;
-  const redis = createRedisClients(config.redisUrls);
+  const redis = createRedisClients(config.redisUrls, logger);
+  await connectedRedisClients(redis);
   const topics = topicNames(config.kafkaTopicPrefix);
   const kafka: Kafka = createKafka({ brokers: config.kafkaBrokers, clientId: config.instanceId, logger });
   await ensureTopics(kafka, topics);
@@ -80,10 +81,7 @@ export async function createClusterPorts(params: {
     publisher: createKafkaEventPublisher({ producer, topic: topics.events }),
     rateLimitStore: rateLimitStore(redis[0], config.kafkaTopicPrefix),
     healthChecks: [
-      ...redis.map((client, i) => ({
-        name: redis.length > 1 ? `redis-${i + 1}` : 'redis',
-        check: async () => void (await client.ping()),
-      })),
+      { name: 'redis', check: () => redisQuorumCheck(redis) },
       { name: 'kafka', check: async () => void (await admin.fetchTopicMetadata({ topics: [topics.events] })) },
     ],
     expiry(local) {

@@ -6,7 +6,9 @@ import type { CommandTransport, ForwardedAnswer, ForwardedCall } from './command
 
 /** 421 Misdirected Request: the instance asked does not own the session (any more); route again. */
 const MISDIRECTED = 421;
-const ATTEMPTS = 4;
+const ATTEMPTS = 6;
+/** Between attempts: the new owner may have taken the lock but not yet written its name. */
+const backoff = (attempt: number) => new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
 
 /**
  * Routes each session's requests to its single owner. The local actor serves it when this instance holds the
@@ -28,6 +30,7 @@ export function createClusterRouter(params: {
 
   const route = async (sessionId: string, call: ForwardedCall): Promise<ForwardedAnswer> => {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      if (attempt > 0) await backoff(attempt);
       if (!registry.isActive(sessionId)) {
         let owner: string | null;
         try {

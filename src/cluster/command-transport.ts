@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Consumer, Kafka, Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import type { SessionReply, SessionRequest } from '../actors/protocol';
 import { ServiceUnavailableError } from '../errors';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { Topics } from './kafka-client';
+import { startResilientConsumer, type ResilientConsumer } from './resilient-consumer';
 
 /** What one instance asks a session's owner to do. */
 export type ForwardedCall = { readonly kind: 'execute'; readonly request: SessionRequest } | { readonly kind: 'availability' };
@@ -56,7 +57,7 @@ export function createKafkaCommandTransport(params: {
   const { kafka, producer, topics, instanceId, logger, metrics } = params;
   const waiting = new Map<string, { resolve: (a: ForwardedAnswer) => void; timer: NodeJS.Timeout }>();
   const answered = new Map<string, Promise<ForwardedAnswer>>();
-  let consumer: Consumer | undefined;
+  let consumer: ResilientConsumer | undefined;
 
   const remember = (commandId: string, answer: Promise<ForwardedAnswer>) => {
     answered.set(commandId, answer);
@@ -88,16 +89,12 @@ export function createKafkaCommandTransport(params: {
 
   return {
     async start(handle) {
-      consumer = kafka.consumer({
-        groupId: `${topics.commands}.${instanceId}`,
-        sessionTimeout: 10_000,
-        heartbeatInterval: 1_000,
-        maxWaitTimeInMs: 50,
-      });
-      await consumer.connect();
-      await consumer.subscribe({ topics: [topics.commands, topics.replies], fromBeginning: false });
-      const joined = new Promise<void>((resolve) => consumer?.on(consumer.events.GROUP_JOIN, () => resolve()));
-      await consumer.run({
+      consumer = startResilientConsumer({
+        kafka,
+        logger,
+        config: { groupId: `${topics.commands}.${instanceId}`, sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 50 },
+        topics: [topics.commands, topics.replies],
+        fromBeginning: false,
         partitionsConsumedConcurrently: 3,
         eachMessage: async ({ topic, message }) => {
           if (message.headers?.to?.toString() !== instanceId || !message.value) return;
@@ -114,7 +111,7 @@ export function createKafkaCommandTransport(params: {
           }
         },
       });
-      await joined;
+      await consumer.joined;
     },
 
     async call(target, sessionId, call) {
@@ -127,6 +124,8 @@ export function createKafkaCommandTransport(params: {
         }, params.timeoutMs);
         waiting.set(envelope.commandId, { resolve, timer });
       });
+      // The timeout may fire while the send is still retrying: the rejection is handled by the await below.
+      answer.catch(() => undefined);
       try {
         await producer.send({
           topic: topics.commands,
@@ -146,7 +145,7 @@ export function createKafkaCommandTransport(params: {
     },
 
     async stop() {
-      await consumer?.disconnect();
+      await consumer?.stop();
       for (const [id, w] of waiting) {
         clearTimeout(w.timer);
         w.resolve({ kind: 'problem', status: 503, detail: 'instance shutting down' });

@@ -1,8 +1,9 @@
-import type { Consumer, Kafka, Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import type { ExpiryScheduler, SessionRouter } from '../app/ports';
 import { NotFoundError } from '../errors';
 import type { Logger } from '../logger';
 import type { Topics } from './kafka-client';
+import { startResilientConsumer, type ResilientConsumer } from './resilient-consumer';
 
 interface TimerMessage {
   readonly sessionId: string;
@@ -28,15 +29,21 @@ export function createKafkaExpiryScheduler(params: {
   const { kafka, producer, topics, local, clock, logger } = params;
   const published = new Map<string, number>();
   const stopping = new AbortController();
-  let consumer: Consumer | undefined;
+  let consumer: ResilientConsumer | undefined;
 
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, ms);
-      stopping.signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+      const wakeUp = () => {
+        clearTimeout(t);
+        stopping.signal.removeEventListener('abort', wakeUp);
+        resolve();
+      };
+      const t = setTimeout(wakeUp, ms);
+      stopping.signal.addEventListener('abort', wakeUp, { once: true });
     });
 
-  const wake = async (timer: TimerMessage, heartbeat: () => Promise<void>) => {
+  /** Resolves true once the session was woken; false when stopping first (the offset then stays uncommitted). */
+  const wake = async (timer: TimerMessage, heartbeat: () => Promise<void>): Promise<boolean> => {
     while (!stopping.signal.aborted && clock() < timer.dueAt) {
       await pause(Math.min(1_000, timer.dueAt - clock()));
       await heartbeat();
@@ -44,15 +51,15 @@ export function createKafkaExpiryScheduler(params: {
     while (!stopping.signal.aborted) {
       try {
         const reply = await params.router().execute(timer.sessionId, { type: 'ExpireDue' });
-        if (reply.ok || !('unavailable' in reply)) return;
+        if (reply.ok || !('unavailable' in reply)) return true;
       } catch (error) {
-        if (error instanceof NotFoundError) return;
+        if (error instanceof NotFoundError) return true;
         logger.debug('expiry wake-up failed; retrying', { sessionId: timer.sessionId, error: String(error) });
       }
       await pause(500);
       await heartbeat();
     }
-    throw new Error('stopping'); // leave the offset uncommitted for the next consumer
+    return false;
   };
 
   return {
@@ -67,21 +74,27 @@ export function createKafkaExpiryScheduler(params: {
         .catch((error: unknown) => logger.warn('could not publish an expiry timer', { sessionId, error: String(error) }));
     },
     async start() {
-      consumer = kafka.consumer({ groupId: topics.timers, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
-      await consumer.connect();
-      await consumer.subscribe({ topics: [topics.timers], fromBeginning: true });
-      await consumer.run({
+      consumer = startResilientConsumer({
+        kafka,
+        logger,
+        // A short session so that the timers of a dead instance move to a live one within seconds.
+        config: { groupId: topics.timers, sessionTimeout: 6_000, heartbeatInterval: 1_000 },
+        topics: [topics.timers],
+        fromBeginning: true,
+        autoCommit: false,
         partitionsConsumedConcurrently: 3,
-        eachMessage: async ({ message, heartbeat }) => {
+        eachMessage: async ({ topic, partition, message, heartbeat }, c) => {
           if (!message.value) return;
-          await wake(JSON.parse(message.value.toString()) as TimerMessage, heartbeat);
+          const woken = await wake(JSON.parse(message.value.toString()) as TimerMessage, heartbeat);
+          if (woken) await c.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
         },
       });
+      await consumer.joined;
     },
     async close() {
       stopping.abort();
       await local.close();
-      await consumer?.disconnect();
+      await consumer?.stop();
     },
   };
 }

@@ -39,28 +39,34 @@ export function createRedlockLeaseManager(params: {
     return entry;
   };
 
-  const scheduleExtension = (key: string) => {
+  /**
+   * Extensions run every third of the TTL counted from when the previous one started, so a slow node cannot push
+   * the next extension past the lock's expiry.
+   */
+  const scheduleExtension = (key: string, startedAt: number) => {
     const entry = held.get(key);
     if (!entry) return;
     entry.timer = setTimeout(async () => {
       const current = held.get(key);
       if (!current) return;
+      const started = Date.now();
       try {
         current.lock = await redlock.extend(current.lock, ttlMs, { retryCount: 2, retryDelay: 100 });
-        await announce(key);
-        scheduleExtension(key);
+        void announce(key);
+        scheduleExtension(key, started);
       } catch (error) {
         logger.warn('lease extension failed; giving the session up', { key, error: String(error) });
         drop(key);
         current.controller.abort(new Error(`lease ${key} lost`));
       }
-    }, Math.max(50, Math.floor(ttlMs / 3)));
+    }, Math.max(50, startedAt + Math.floor(ttlMs / 3) - Date.now()));
   };
 
   return {
     async acquire(key) {
       if (held.has(key)) return null;
       let lock: Lock;
+      const started = Date.now();
       try {
         lock = await redlock.acquire([key], ttlMs);
       } catch {
@@ -69,7 +75,7 @@ export function createRedlockLeaseManager(params: {
       const controller = new AbortController();
       held.set(key, { lock, controller, timer: setTimeout(() => undefined, 0) });
       params.onChange?.(held.size);
-      scheduleExtension(key);
+      scheduleExtension(key, started);
       await announce(key);
       const lease: Lease = {
         signal: controller.signal,
@@ -87,9 +93,16 @@ export function createRedlockLeaseManager(params: {
     },
     async ownerOf(key) {
       if (held.has(key)) return instanceId;
-      const answers = await Promise.allSettled(clients.map((c) => c.get(ownerKey(key))));
-      for (const a of answers) if (a.status === 'fulfilled' && a.value) return a.value;
-      return null;
+      // The first node that names an owner answers; a node that is down or slow does not hold the others up.
+      return new Promise<string | null>((resolve) => {
+        let pending = clients.length;
+        for (const c of clients) {
+          c.get(ownerKey(key)).then(
+            (owner) => (owner ? resolve(owner) : --pending === 0 && resolve(null)),
+            () => --pending === 0 && resolve(null),
+          );
+        }
+      });
     },
     async close() {
       for (const key of [...held.keys()]) {

@@ -32,6 +32,8 @@ export function startOutboxRelay(params: {
 
   const pass = async (): Promise<number> =>
     dataSource.transaction(async (em) => {
+      // An instance paused while relaying must not hold the relay lock for the cluster: Postgres ends its session.
+      await em.query(`SET LOCAL idle_in_transaction_session_timeout = '10s'`);
       const [lock]: { locked: boolean }[] = await em.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [RELAY_LOCK]);
       if (!lock?.locked) return 0;
       const rows: { id: string; session_id: string; type: string; payload: Record<string, unknown> }[] = await em.query(
@@ -78,6 +80,10 @@ export function startOutboxRelay(params: {
 
   const tick = () => {
     if (stopped) return;
+    if (running) {
+      again = true; // the pass under way goes round once more; its failure is logged once, by its starter
+      return;
+    }
     run().catch((error: unknown) => logger.warn('outbox relay pass failed; will retry', { error }));
   };
   const timer = setInterval(tick, params.intervalMs ?? 500);

@@ -69,26 +69,29 @@ const COMMIT_SQL = `
 export function createSeatStateStore(dataSource: DataSource): SeatStateStore {
   return {
     async activate(sessionId) {
-      return dataSource.transaction(async (em) => {
-        const bumped: { epoch: string | number }[] = await em.query(
-          // A CTE, because typeorm answers a bare UPDATE with [rows, count] instead of rows.
-          `WITH bumped AS (UPDATE sessions SET epoch = epoch + 1 WHERE id = $1 RETURNING epoch) SELECT epoch FROM bumped`,
-          [sessionId],
-        );
-        if (bumped.length === 0) return null;
-        const record = toSessionRecord(await em.getRepository(SessionEntity).findOneByOrFail({ id: sessionId }));
-        const reservations: ReservationStateRow[] = await em.query(
+      // The bump is its own statement (no transaction held open): once it is done, an older owner can no longer
+      // commit, so the rows read next are exactly the last committed state. A bump waits for an older owner's
+      // commit in progress (the fence's row lock), never the other way round.
+      const bumped: { epoch: string | number }[] = await dataSource.query(
+        // A CTE, because typeorm answers a bare UPDATE with [rows, count] instead of rows.
+        `WITH bumped AS (UPDATE sessions SET epoch = epoch + 1 WHERE id = $1 RETURNING epoch) SELECT epoch FROM bumped`,
+        [sessionId],
+      );
+      if (bumped.length === 0) return null;
+      const [row, reservations, sales] = await Promise.all([
+        dataSource.getRepository(SessionEntity).findOneByOrFail({ id: sessionId }),
+        dataSource.query(
           `SELECT id, user_id, seat_numbers, status, amount_cents, expires_at, created_at
              FROM reservations WHERE session_id = $1 AND status IN ('PENDING', 'CONFIRMED')`,
           [sessionId],
-        );
-        const sales: SaleStateRow[] = await em.query(
+        ) as Promise<ReservationStateRow[]>,
+        dataSource.query(
           `SELECT id, reservation_id, seat_number, amount_cents, paid_at FROM sales WHERE session_id = $1`,
           [sessionId],
-        );
-        const state = seatStateFromRows(sessionInfo(record), reservations, sales);
-        return { record, epoch: Number(bumped[0].epoch), state };
-      });
+        ) as Promise<SaleStateRow[]>,
+      ]);
+      const record = toSessionRecord(row);
+      return { record, epoch: Number(bumped[0].epoch), state: seatStateFromRows(sessionInfo(record), reservations, sales) };
     },
 
     async commit({ sessionId, epoch, events, state }) {
