@@ -124,22 +124,24 @@ export function createKafkaCommandTransport(params: {
         }, params.timeoutMs);
         waiting.set(envelope.commandId, { resolve, timer });
       });
-      // The timeout may fire while the send is still retrying: the rejection is handled by the await below.
-      answer.catch(() => undefined);
-      try {
-        await producer.send({
+      // Whichever comes first answers the caller: the owner's reply, the timeout, or the send failing. A send
+      // still retrying when the timeout fires must not hold the caller past COMMAND_TIMEOUT_MS.
+      const sent = producer
+        .send({
           topic: topics.commands,
           acks: 1,
           messages: [{ key: sessionId, headers: { to: target, from: instanceId }, value: JSON.stringify(envelope) }],
+        })
+        .catch((error: unknown) => {
+          const w = waiting.get(envelope.commandId);
+          if (w) clearTimeout(w.timer);
+          waiting.delete(envelope.commandId);
+          metrics.forwardedCommands.inc({ outcome: 'send-failed' });
+          throw new ServiceUnavailableError('Kafka is unavailable', error);
         });
-      } catch (error) {
-        const w = waiting.get(envelope.commandId);
-        if (w) clearTimeout(w.timer);
-        waiting.delete(envelope.commandId);
-        metrics.forwardedCommands.inc({ outcome: 'send-failed' });
-        throw new ServiceUnavailableError('Kafka is unavailable', error);
-      }
-      const result = await answer;
+      answer.catch(() => undefined);
+      sent.catch(() => undefined);
+      const result = await Promise.race([answer, sent.then(() => answer)]);
       metrics.forwardedCommands.inc({ outcome: 'answered' });
       return result;
     },

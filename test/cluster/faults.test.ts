@@ -62,8 +62,9 @@ describeCluster('cluster: faults of Redis and Kafka', (env: ClusterEnv) => {
 
     it('leases still work: new sessions are served everywhere and a held lease keeps being extended', () =>
       withLogs(() => cluster, async () => {
-        // A session activated while all three nodes are up.
-        const before = await c().createSession(0, 20);
+        // A session activated while all three nodes are up, with a seat for every request of the loop below
+        // (4 lease periods at one request per 200 ms at the most).
+        const before = await c().createSession(0, 200);
         const held = await c().reserve(0, before.id, ['A1'], 'before-outage');
         expect(held.status === 201 ? 201 : summary(held)).toBe(201);
         const ownerBefore = await c().ownerOf(before.id);
