@@ -22,17 +22,17 @@ export function availabilityDocument(state: SessionState): AvailabilityView {
 }
 
 /**
- * Serializes the document once per committed state: every read between two commits gets the same string.
- * States are immutable, so the state object itself is the cache key.
+ * Serializes and encodes the document once per committed state: every read between two commits sends the same
+ * bytes. States are immutable, so the state object itself is the cache key.
  */
-export function createAvailabilityCache(): (state: SessionState) => string {
+export function createAvailabilityCache(): (state: SessionState) => Buffer {
   let lastState: SessionState | undefined;
-  let lastJson = '';
+  let lastBytes = Buffer.alloc(0);
   return (state) => {
     if (state !== lastState) {
-      lastJson = JSON.stringify(availabilityDocument(state));
+      lastBytes = Buffer.from(JSON.stringify(availabilityDocument(state)));
       lastState = state;
     }
-    return lastJson;
+    return lastBytes;
   };
 }

@@ -40,7 +40,7 @@ interface ActiveSession {
   readonly lease: Lease;
   readonly stopped: Promise<void>;
   committed: SessionState;
-  readonly json: (state: SessionState) => string;
+  readonly json: (state: SessionState) => Buffer;
 }
 
 const STOPPED = 'Actor stopped or never existed';
@@ -75,7 +75,7 @@ export class SessionRegistry {
   }
 
   /** The availability document from the actor's last committed state. */
-  async availabilityJson(sessionId: string): Promise<string> {
+  async availability(sessionId: string): Promise<Buffer> {
     const session = await this.activate(sessionId);
     return session.json(session.committed);
   }

@@ -17,8 +17,8 @@ export interface CinemaService {
   createSession(input: NewSession): Promise<SessionView>;
   listSessions(): Promise<SessionView[]>;
   getSession(sessionId: string): Promise<SessionView>;
-  /** The availability document, already serialized as JSON (it is cached per change of the session). */
-  availabilityJson(sessionId: string): Promise<string>;
+  /** The availability document as UTF-8 JSON bytes (serialized once per change of the session). */
+  availability(sessionId: string): Promise<Buffer>;
   reserve(input: { sessionId: string; seatNumbers: readonly string[]; userId: string }): Promise<ReservationView>;
   getReservation(reservationId: string): Promise<ReservationView>;
   listUserReservations(userId: string): Promise<ReservationView[]>;

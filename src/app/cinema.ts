@@ -68,7 +68,7 @@ export function createCinemaService(deps: CinemaDeps): CinemaService {
       if (!record) throw new NotFoundError(`Session ${sessionId} not found`);
       return sessionView(record);
     },
-    availabilityJson: (sessionId) => router.availabilityJson(sessionId),
+    availability: (sessionId) => router.availability(sessionId),
 
     async reserve({ sessionId, seatNumbers, userId }) {
       const reservationId = newId();

@@ -4,7 +4,7 @@ import type { SessionReply, SessionRequest } from '../actors/protocol';
 export interface SessionRouter {
   execute(sessionId: string, request: SessionRequest): Promise<SessionReply>;
   /** The session's availability document, served from its actor's memory. */
-  availabilityJson(sessionId: string): Promise<string>;
+  availability(sessionId: string): Promise<Buffer>;
 }
 
 /** Port: an exclusive, expiring right to run one session's actor. */

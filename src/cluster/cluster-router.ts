@@ -26,7 +26,7 @@ export function createClusterRouter(params: {
   const runLocally = async (sessionId: string, call: ForwardedCall): Promise<ForwardedAnswer> =>
     call.kind === 'execute'
       ? { kind: 'reply', reply: await registry.execute(sessionId, call.request) }
-      : { kind: 'availability', json: await registry.availabilityJson(sessionId) };
+      : { kind: 'availability', json: (await registry.availability(sessionId)).toString() };
 
   const route = async (sessionId: string, call: ForwardedCall): Promise<ForwardedAnswer> => {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -66,10 +66,12 @@ export function createClusterRouter(params: {
       if (answer.kind !== 'reply') throw new ServiceUnavailableError('Unexpected answer from the session owner');
       return answer.reply;
     },
-    async availabilityJson(sessionId: string): Promise<string> {
+    async availability(sessionId: string): Promise<Buffer> {
+      // Hot path: this instance owns the session, so its cached bytes go out as they are.
+      if (registry.isActive(sessionId)) return registry.availability(sessionId);
       const answer = unwrap(await route(sessionId, { kind: 'availability' }));
       if (answer.kind !== 'availability') throw new ServiceUnavailableError('Unexpected answer from the session owner');
-      return answer.json;
+      return Buffer.from(answer.json);
     },
     /** Runs a call forwarded to this instance: only here, never forwarded again. */
     async handle(sessionId, call) {

@@ -21,10 +21,10 @@ export function sessionRoutes(deps: { service: CinemaService }): Router {
     res.json(await service.getSession(parseParams(req, sessionIdParamsSchema).id));
   });
 
-  // Hot path: the service hands over the document already serialized; send it as is.
+  // Hot path: the service hands over the document already serialized and encoded; send the bytes as they are.
   router.get('/sessions/:id/availability', async (req, res) => {
-    const json = await service.availabilityJson(parseParams(req, sessionIdParamsSchema).id);
-    res.type('application/json').send(json);
+    const body = await service.availability(parseParams(req, sessionIdParamsSchema).id);
+    res.type('application/json').send(body);
   });
 
   return router;

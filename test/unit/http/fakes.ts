@@ -50,7 +50,7 @@ export function fakeService(): jest.Mocked<CinemaService> {
     createSession: jest.fn(async (input) => ({ ...session, ...input, totalSeats: input.numberOfSeats })),
     listSessions: jest.fn(async () => [session]),
     getSession: jest.fn(async (_id: string) => session),
-    availabilityJson: jest.fn(async (_id: string) => '{"sessionId":"x","seats":[]}'),
+    availability: jest.fn(async (_id: string) => Buffer.from('{"sessionId":"x","seats":[]}')),
     reserve: jest.fn(async (input) => ({ ...reservation, seatNumbers: [...input.seatNumbers], userId: input.userId })),
     getReservation: jest.fn(async (_id: string) => reservation),
     listUserReservations: jest.fn(async (_userId: string) => [reservation]),
