@@ -75,7 +75,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
     system,
     store: seatState,
     leases,
-    expiry: () => expiry,
+    expiry,
     metrics,
     logger,
     clock,

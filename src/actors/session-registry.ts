@@ -21,7 +21,7 @@ export interface SessionRegistryParams {
   readonly system: ActorSystemRef;
   readonly store: SeatStateStore;
   readonly leases: LeaseManager;
-  readonly expiry: () => ExpiryScheduler;
+  readonly expiry: ExpiryScheduler;
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly clock: () => number;
@@ -178,7 +178,7 @@ export class SessionRegistry {
 
     ref = spawn(p.system, sessionActorBehaviour({
       committer,
-      expiry: p.expiry(),
+      expiry: p.expiry,
       metrics: p.metrics,
       logger: log,
       clock: p.clock,
@@ -196,7 +196,7 @@ export class SessionRegistry {
     }, { once: true });
     p.metrics.actorsAlive.inc();
     const due = nextExpiry(state);
-    if (due !== undefined) p.expiry().schedule(sessionId, due);
+    if (due !== undefined) p.expiry.schedule(sessionId, due);
     log.debug('session actor started');
     return session;
   }
