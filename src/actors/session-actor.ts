@@ -1,6 +1,14 @@
 import { dispatch, type Ref } from 'nact';
 import type { ExpiryScheduler } from '../app/ports';
-import { decide, evolveAll, nextExpiry, type SessionCommand, type SessionEvent, type SessionState } from '../domain';
+import {
+  decide,
+  evolveAll,
+  nextExpiry,
+  type Reservation,
+  type SessionCommand,
+  type SessionEvent,
+  type SessionState,
+} from '../domain';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { GroupCommitter } from './group-committer';
@@ -39,6 +47,21 @@ function toCommand(request: SessionRequest, state: SessionState, deps: SessionAc
   }
 }
 
+/** The reservation as the request left it: live in the new state, or as it ended (ended ones leave memory). */
+function reservationAfter(
+  before: SessionState,
+  after: SessionState,
+  events: readonly SessionEvent[],
+  id: string,
+): Reservation | undefined {
+  const live = after.reservations.get(id);
+  if (live) return live;
+  const ending = events.find((e) => e.reservationId === id && (e.type === 'reservation.expired' || e.type === 'reservation.cancelled'));
+  const previous = before.reservations.get(id);
+  if (!ending || !previous) return undefined;
+  return { ...previous, status: ending.type === 'reservation.expired' ? 'EXPIRED' : 'CANCELLED' };
+}
+
 function count(metrics: Metrics, events: readonly SessionEvent[]): void {
   for (const e of events) {
     if (e.type === 'reservation.created') metrics.holds.inc();
@@ -71,15 +94,12 @@ export function sessionActorBehaviour(deps: SessionActorDeps) {
     }
     const next = decision.events.length > 0 ? evolveAll(state, decision.events) : state;
     const reservationId = 'reservationId' in request ? request.reservationId : undefined;
+    const reservation = reservationId ? reservationAfter(state, next, decision.events, reservationId) : undefined;
     const answer = (error?: Error): void =>
       reply(
         error
           ? { ok: false, unavailable: `the session could not commit: ${error.message}`, applied: 'unknown' }
-          : {
-              ok: true,
-              session: sessionFacts(next),
-              reservation: reservationId ? next.reservations.get(reservationId) : undefined,
-            },
+          : { ok: true, session: sessionFacts(next), reservation },
       );
     if (decision.events.length === 0) {
       deps.committer.afterPending(answer);

@@ -76,16 +76,7 @@ function decideConfirm(command: Extract<SessionCommand, { type: 'ConfirmPayment'
   const r = state.reservations.get(command.reservationId);
   if (!r) return refuse({ code: 'RESERVATION_NOT_FOUND' });
   if (r.userId !== command.userId) return refuse({ code: 'NOT_RESERVATION_OWNER' });
-  switch (r.status) {
-    case 'CONFIRMED':
-      return accept([]);
-    case 'CANCELLED':
-      return refuse({ code: 'RESERVATION_CANCELLED' });
-    case 'EXPIRED':
-      return refuse({ code: 'RESERVATION_EXPIRED' });
-    case 'PENDING':
-      break;
-  }
+  if (r.status === 'CONFIRMED') return accept([]);
   if (r.expiresAt <= command.now) return refuse({ code: 'RESERVATION_EXPIRED' });
   if (command.saleIds.length < r.seatNumbers.length) return refuse({ code: 'SALE_IDS_MISSING' });
   const perSeat = state.info.priceCents;
@@ -104,15 +95,7 @@ function decideCancel(command: Extract<SessionCommand, { type: 'CancelReservatio
   const r = state.reservations.get(command.reservationId);
   if (!r) return refuse({ code: 'RESERVATION_NOT_FOUND' });
   if (r.userId !== command.userId) return refuse({ code: 'NOT_RESERVATION_OWNER' });
-  switch (r.status) {
-    case 'CONFIRMED':
-      return refuse({ code: 'RESERVATION_CONFIRMED' });
-    case 'CANCELLED':
-    case 'EXPIRED':
-      return accept([]);
-    case 'PENDING':
-      break;
-  }
+  if (r.status === 'CONFIRMED') return refuse({ code: 'RESERVATION_CONFIRMED' });
   if (r.expiresAt <= command.now) return accept([expiredEvent(r, command.now)]);
   return accept([{ type: 'reservation.cancelled', reservationId: r.id, seatNumbers: r.seatNumbers, at: command.now }]);
 }

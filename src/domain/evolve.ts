@@ -30,8 +30,11 @@ export function evolve(state: SessionState, event: SessionEvent): SessionState {
       for (const s of r.seatNumbers) {
         if (taken.get(s)?.reservationId === r.id) taken.delete(s);
       }
-      const status = event.type === 'reservation.expired' ? 'EXPIRED' : 'CANCELLED';
-      return { ...state, taken, reservations: withReservation(state.reservations, { ...r, status }) };
+      // An ended hold leaves memory: the state keeps only what is live (pending and confirmed), exactly what an
+      // activation loads, so a long-lived session does not slow down with its history. Its row keeps its status.
+      const reservations = new Map(state.reservations);
+      reservations.delete(r.id);
+      return { ...state, taken, reservations };
     }
     case 'payment.confirmed': {
       const r = state.reservations.get(event.reservationId);

@@ -38,8 +38,8 @@ export interface SessionState {
   /** Only seats that are not available: held by a pending reservation or sold. */
   readonly taken: ReadonlyMap<string, TakenSeat>;
   /**
-   * Reservations this state knows: every pending one, plus those that ended while this state was live.
-   * A reservation missing here may still exist in the reservations table (ended before a restart).
+   * The live reservations: pending and confirmed. An expired or cancelled one is dropped from memory; its row in the
+   * reservations table keeps its final status, and the shell answers for it from there.
    */
   readonly reservations: ReadonlyMap<string, Reservation>;
 }

@@ -13,6 +13,7 @@ export interface OutboxRelay {
 
 const RELAY_LOCK = 7_314_160;
 const BATCH = 500;
+const PURGE_EVERY_MS = 3_600_000;
 
 /**
  * Sends committed outbox events to the publisher and marks them published, at least once and in commit order.
@@ -88,6 +89,13 @@ export function startOutboxRelay(params: {
   };
   const timer = setInterval(tick, params.intervalMs ?? 500);
   timer.unref();
+  // Published events live on in the events topic; the outbox keeps them one more day, then lets them go.
+  const purge = setInterval(() => {
+    dataSource
+      .query(`DELETE FROM outbox WHERE published_at < now() - interval '24 hours'`)
+      .catch((error: unknown) => logger.warn('outbox purge failed; will retry', { error }));
+  }, PURGE_EVERY_MS);
+  purge.unref();
   // Commits nudge the relay; nudges within a few milliseconds share one pass.
   let nudged: NodeJS.Timeout | undefined;
   const nudge = () => {
@@ -111,6 +119,7 @@ export function startOutboxRelay(params: {
     async stop() {
       stopped = true;
       clearInterval(timer);
+      clearInterval(purge);
       if (nudged) clearTimeout(nudged);
       await running?.catch(() => 0);
     },

@@ -1,4 +1,4 @@
-import type { Reservation, ReservationStatus, SaleLine, SessionInfo, SessionState, TakenSeat } from '../domain';
+import type { Reservation, ReservationStatus, SaleLine, SessionEvent, SessionInfo, SessionState, TakenSeat } from '../domain';
 
 /**
  * The committed seat state of a session is relational: its pending and confirmed reservation rows and its sales.
@@ -54,3 +54,34 @@ export function seatStateFromRows(
   }
   return { info, taken, reservations: byId };
 }
+
+/** What a batch of events does to the reservations table: new rows (with their final status) and status changes. */
+export function reservationWrites(events: readonly SessionEvent[]): {
+  inserts: Record<string, unknown>[];
+  statusChanges: { id: string; status: ReservationStatus }[];
+} {
+  const created = new Map<string, Extract<SessionEvent, { type: 'reservation.created' }>>();
+  const status = new Map<string, ReservationStatus>();
+  for (const e of events) {
+    if (e.type === 'reservation.created') created.set(e.reservationId, e);
+    status.set(e.reservationId, STATUS_AFTER[e.type]);
+  }
+  const inserts = [...created.values()].map((e) => ({
+    id: e.reservationId,
+    user_id: e.userId,
+    seat_numbers: e.seatNumbers,
+    status: status.get(e.reservationId),
+    amount_cents: e.amountCents,
+    expires_at: new Date(e.expiresAt).toISOString(),
+    created_at: new Date(e.createdAt).toISOString(),
+  }));
+  const statusChanges = [...status].filter(([id]) => !created.has(id)).map(([id, s]) => ({ id, status: s }));
+  return { inserts, statusChanges };
+}
+
+const STATUS_AFTER: Record<SessionEvent['type'], ReservationStatus> = {
+  'reservation.created': 'PENDING',
+  'reservation.expired': 'EXPIRED',
+  'reservation.cancelled': 'CANCELLED',
+  'payment.confirmed': 'CONFIRMED',
+};

@@ -3,7 +3,7 @@ import { availableSeatCount, nextExpiry, type SessionEvent, type SessionState } 
 import { FencedWriteError } from '../errors';
 import { eventPayload } from './event-payload';
 import { SessionEntity } from './entities';
-import { seatStateFromRows, type ReservationStateRow, type SaleStateRow } from './seat-state-rows';
+import { reservationWrites, seatStateFromRows, type ReservationStateRow, type SaleStateRow } from './seat-state-rows';
 import { sessionInfo, toSessionRecord, type SessionRecord } from './session-record';
 
 /** A session taken over by a new owner: its new epoch and the last committed seat state. */
@@ -39,12 +39,17 @@ export interface SeatStateStore {
 const COMMIT_SQL = `
   WITH fence AS (
     UPDATE sessions SET available_seats = $3 WHERE id = $1 AND epoch = $2 RETURNING id
-  ), upserted AS (
+  ), inserted AS (
     INSERT INTO reservations (id, session_id, user_id, seat_numbers, status, amount_cents, expires_at, created_at, updated_at)
     SELECT x.id, fence.id, x.user_id, x.seat_numbers, x.status, x.amount_cents, x.expires_at, x.created_at, $8
       FROM fence, jsonb_to_recordset($4::jsonb) AS x(id uuid, user_id varchar, seat_numbers jsonb, status varchar,
            amount_cents bigint, expires_at timestamptz, created_at timestamptz)
     ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at
+    RETURNING 1
+  ), changed AS (
+    UPDATE reservations SET status = x.status, updated_at = $8
+      FROM fence, jsonb_to_recordset($9::jsonb) AS x(id uuid, status varchar)
+     WHERE reservations.id = x.id
     RETURNING 1
   ), sold AS (
     INSERT INTO sales (id, reservation_id, session_id, seat_number, user_id, amount_cents, paid_at)
@@ -63,7 +68,7 @@ const COMMIT_SQL = `
     RETURNING 1
   )
   SELECT (SELECT count(*) FROM fence) AS fenced,
-         (SELECT count(*) FROM upserted) + (SELECT count(*) FROM sold) + (SELECT count(*) FROM published)
+         (SELECT count(*) FROM inserted) + (SELECT count(*) FROM changed) + (SELECT count(*) FROM sold) + (SELECT count(*) FROM published)
            + (SELECT count(*) FROM header) AS written`;
 
 export function createSeatStateStore(dataSource: DataSource): SeatStateStore {
@@ -95,21 +100,7 @@ export function createSeatStateStore(dataSource: DataSource): SeatStateStore {
     },
 
     async commit({ sessionId, epoch, events, state }) {
-      const touched = new Set(events.map((e) => e.reservationId));
-      const reservations = [...touched].flatMap((id) => {
-        const r = state.reservations.get(id);
-        return r
-          ? [{
-              id: r.id,
-              user_id: r.userId,
-              seat_numbers: r.seatNumbers,
-              status: r.status,
-              amount_cents: r.amountCents,
-              expires_at: new Date(r.expiresAt).toISOString(),
-              created_at: new Date(r.createdAt).toISOString(),
-            }]
-          : [];
-      });
+      const { inserts, statusChanges } = reservationWrites(events);
       const sales = events.flatMap((e) =>
         e.type === 'payment.confirmed'
           ? e.sales.map((s) => ({
@@ -128,11 +119,12 @@ export function createSeatStateStore(dataSource: DataSource): SeatStateStore {
         sessionId,
         epoch,
         availableSeatCount(state),
-        JSON.stringify(reservations),
+        JSON.stringify(inserts),
         JSON.stringify(sales),
         JSON.stringify(outbox),
         next === undefined ? null : new Date(next),
         new Date(),
+        JSON.stringify(statusChanges),
       ]);
       if (Number(result?.fenced ?? 0) === 0) throw new FencedWriteError(sessionId, epoch);
     },
