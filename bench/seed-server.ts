@@ -12,6 +12,7 @@
  *
  * Run: node --import tsx bench/seed-server.ts  with DATABASE_URL and PORT.
  */
+import { rowName } from '../src/domain/seat-layout';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { DataSource, EntitySchema, type EntityManager } from 'typeorm';
 
@@ -124,17 +125,6 @@ class HttpProblem extends Error {
   ) {
     super(title);
   }
-}
-
-function rowName(index: number): string {
-  let name = '';
-  let n = index + 1;
-  while (n > 0) {
-    const rem = (n - 1) % 26;
-    name = String.fromCharCode(65 + rem) + name;
-    n = Math.floor((n - 1) / 26);
-  }
-  return name;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
