@@ -4,9 +4,8 @@
  * there, and holds made before the kill must still expire (their owner's in-process timers died with it).
  */
 import {
-  acquireSuiteLock,
+  useCluster,
   checkInvariants,
-  Cluster,
   dbQuery,
   describeCluster,
   eventually,
@@ -26,28 +25,14 @@ const PROBE_SEATS = 50; // the last seats: only the failover probe uses them
 const LOAD_LIMIT_MS = 60_000; // hard bound on the load loop
 
 describeCluster('cluster: failover when the owner is killed', (env: ClusterEnv) => {
-  let release: (() => Promise<void>) | undefined;
-  let cluster: Cluster | undefined;
-  const c = () => cluster as Cluster;
+  const c = useCluster(
+    { env, name: 'failover', leaseTtlMs: LEASE_TTL_MS, commandTimeoutMs: 2_000, reservationTtlSeconds: 3 },
+    { lock: true },
+  );
   const ledger = new SaleLedger();
 
-  beforeAll(async () => {
-    release = await acquireSuiteLock(env.databaseUrl);
-    cluster = await Cluster.start({
-      env,
-      name: 'failover',
-      leaseTtlMs: LEASE_TTL_MS,
-      commandTimeoutMs: 2_000,
-      reservationTtlSeconds: 3,
-    });
-  }, 15 * 60_000);
-  afterAll(async () => {
-    await cluster?.destroy();
-    await release?.();
-  }, 60_000);
-
   it('kill -9 of the owner mid-load: another instance takes over, no 200 sale is lost, earlier holds still expire', () =>
-    withLogs(() => cluster, async () => {
+    withLogs(c, async () => {
       const session = await c().createSession(0, TOTAL_SEATS);
       const quiet = await c().createSession(0, 4);
 

@@ -4,7 +4,8 @@
  * the outage, recovery afterwards, nothing answered 201/200 lost.
  */
 import {
-  acquireSuiteLock,
+  useCluster,
+  useSuiteLock,
   checkInvariants,
   Cluster,
   dbQuery,
@@ -32,13 +33,7 @@ const LEASE_TTL_MS = 3_000;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 describeCluster('cluster: faults of Redis and Kafka', (env: ClusterEnv) => {
-  let release: (() => Promise<void>) | undefined;
-  beforeAll(async () => {
-    release = await acquireSuiteLock(env.databaseUrl);
-  }, 15 * 60_000);
-  afterAll(async () => {
-    await release?.();
-  });
+  useSuiteLock(env);
 
   const quorumNode = env.redisQuorumUrls?.[2];
   const quorumPort = quorumNode ? localRedisPort(quorumNode) : undefined;
@@ -145,24 +140,22 @@ describeCluster('cluster: faults of Redis and Kafka', (env: ClusterEnv) => {
   });
 
   describe('Kafka broker restarted', () => {
-    let cluster: Cluster | undefined;
-    const c = () => cluster as Cluster;
     const ledger = new SaleLedger();
-
-    beforeAll(async () => {
-      cluster = await Cluster.start({ env, name: 'faults-kafka', leaseTtlMs: LEASE_TTL_MS, commandTimeoutMs: 2_000, reservationTtlSeconds: 300 });
-    }, 180_000);
-    afterAll(async () => {
-      try {
-        kafkaScript('status');
-      } catch {
-        kafkaScript('start'); // never leave the broker down
-      }
-      await cluster?.destroy();
-    }, 240_000);
+    const c = useCluster(
+      { env, name: 'faults-kafka', leaseTtlMs: LEASE_TTL_MS, commandTimeoutMs: 2_000, reservationTtlSeconds: 300 },
+      {
+        teardown: () => {
+          try {
+            kafkaScript('status');
+          } catch {
+            kafkaScript('start'); // never leave the broker down
+          }
+        },
+      },
+    );
 
     it('forwarded requests answer 503 while the broker is down, then recover; nothing answered 201/200 is lost', () =>
-      withLogs(() => cluster, async () => {
+      withLogs(c, async () => {
         const session = await c().createSession(0, 100);
         const owner = 0;
         const nonOwners = [1, 2];

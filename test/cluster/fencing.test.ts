@@ -6,9 +6,8 @@
  */
 import { Client } from 'pg';
 import {
-  acquireSuiteLock,
+  useCluster,
   checkInvariants,
-  Cluster,
   dbQuery,
   describeCluster,
   eventually,
@@ -25,28 +24,14 @@ import {
 const LEASE_TTL_MS = 3_000;
 
 describeCluster('cluster: fencing a paused owner', (env: ClusterEnv) => {
-  let release: (() => Promise<void>) | undefined;
-  let cluster: Cluster | undefined;
-  const c = () => cluster as Cluster;
+  const c = useCluster(
+    { env, name: 'fencing', leaseTtlMs: LEASE_TTL_MS, commandTimeoutMs: 2_000, reservationTtlSeconds: 120 },
+    { lock: true },
+  );
   const ledger = new SaleLedger();
 
-  beforeAll(async () => {
-    release = await acquireSuiteLock(env.databaseUrl);
-    cluster = await Cluster.start({
-      env,
-      name: 'fencing',
-      leaseTtlMs: LEASE_TTL_MS,
-      commandTimeoutMs: 2_000,
-      reservationTtlSeconds: 120,
-    });
-  }, 15 * 60_000);
-  afterAll(async () => {
-    await cluster?.destroy();
-    await release?.();
-  }, 60_000);
-
   it('SIGSTOP past the lease, takeover and sales elsewhere, SIGCONT: the stale owner is fenced and lets go', () =>
-    withLogs(() => cluster, async () => {
+    withLogs(c, async () => {
       const session = await c().createSession(1, 8); // A1..A8
       const epochOf = async () =>
         Number((await dbQuery<{ epoch: string }>(c().databaseUrl, `SELECT epoch FROM sessions WHERE id = $1`, [session.id]))[0].epoch);
@@ -206,7 +191,7 @@ describeCluster('cluster: fencing a paused owner', (env: ClusterEnv) => {
     }), 180_000);
 
   it('SIGSTOP with a commit open under write load: another instance takes over while the owner is paused; no seat is held twice', () =>
-    withLogs(() => cluster, async () => {
+    withLogs(c, async () => {
       if (c().members[0].state === 'dead') await c().restart(0); // the previous test may have lost it
       const seats = 300;
       const session = await c().createSession(1, seats);

@@ -77,6 +77,40 @@ export async function acquireSuiteLock(databaseUrl: string): Promise<() => Promi
 }
 const SUITE_LOCK = 7_314_170;
 
+/** Holds the suite lock from before the block's first test until after its last one. */
+export function useSuiteLock(env: ClusterEnv): void {
+  let release: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    release = await acquireSuiteLock(env.databaseUrl);
+  }, 15 * 60_000);
+  afterAll(async () => {
+    await release?.();
+  }, 60_000);
+}
+
+/**
+ * Starts a cluster before the block's tests and destroys it after them (`teardown` runs first, e.g. to bring a
+ * stopped broker back). With `lock`, the suite lock is taken before the start and released after the destroy.
+ * The returned getter is valid inside hooks and tests.
+ */
+export function useCluster(options: ClusterOptions, extra: { lock?: boolean; teardown?: () => void } = {}): () => Cluster {
+  let cluster: Cluster | undefined;
+  let release: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    if (extra.lock) release = await acquireSuiteLock(options.env.databaseUrl);
+    cluster = await Cluster.start(options);
+  }, 15 * 60_000);
+  afterAll(async () => {
+    try {
+      extra.teardown?.();
+      await cluster?.destroy();
+    } finally {
+      await release?.();
+    }
+  }, 240_000);
+  return () => cluster as Cluster;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // HTTP
 

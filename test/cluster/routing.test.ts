@@ -4,9 +4,9 @@
  * Runs once with one Redis node and once with the three quorum nodes (REDIS_QUORUM_URLS).
  */
 import {
-  acquireSuiteLock,
+  useCluster,
+  useSuiteLock,
   checkInvariants,
-  Cluster,
   dbQuery,
   describeCluster,
   SaleLedger,
@@ -18,32 +18,18 @@ import {
 } from './harness';
 
 describeCluster('cluster: routing over three instances', (env: ClusterEnv) => {
-  let release: (() => Promise<void>) | undefined;
-  beforeAll(async () => {
-    release = await acquireSuiteLock(env.databaseUrl);
-  }, 15 * 60_000);
-  afterAll(async () => {
-    await release?.();
-  });
+  useSuiteLock(env);
 
   const modes: ['one Redis node' | 'three Redis nodes', 'single' | 'quorum'][] = [['one Redis node', 'single']];
   if (env.redisQuorumUrls) modes.push(['three Redis nodes', 'quorum']);
   else it.skip('with three Redis nodes: skipped, REDIS_QUORUM_URLS not set', () => undefined);
 
   describe.each(modes)('with %s', (_label, redis) => {
-    let cluster: Cluster | undefined;
     const ledger = new SaleLedger();
-    const c = () => cluster as Cluster;
-
-    beforeAll(async () => {
-      cluster = await Cluster.start({ env, name: `routing-${redis}`, redis, reservationTtlSeconds: 600, commandTimeoutMs: 5_000 });
-    }, 180_000);
-    afterAll(async () => {
-      await cluster?.destroy();
-    }, 60_000);
+    const c = useCluster({ env, name: `routing-${redis}`, redis, reservationTtlSeconds: 600, commandTimeoutMs: 5_000 });
 
     it('answers 60 round-robin requests for one session consistently on every instance', () =>
-      withLogs(() => cluster, async () => {
+      withLogs(c, async () => {
         const session = await c().createSession(0, 40);
         const expected: Record<string, string> = Object.fromEntries(Array.from({ length: 40 }, (_, k) => [seatLabel(k), 'AVAILABLE']));
         const pending: { reservationId: string; userId: string; seat: string }[] = [];
@@ -114,7 +100,7 @@ describeCluster('cluster: routing over three instances', (env: ClusterEnv) => {
       }), 120_000);
 
     it('a race for the last seat across the three instances has exactly one winner', () =>
-      withLogs(() => cluster, async () => {
+      withLogs(c, async () => {
         // A fresh session, so the racers also race for its lease (nobody owns it yet).
         const session = await c().createSession(1, 1);
         const racers = Array.from({ length: 30 }, (_, i) => ({ node: i % 3, userId: `racer-${i}` }));
