@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { SessionReply } from '../actors/protocol';
 import { toCents } from '../domain';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError, ServiceUnavailableError } from '../errors';
@@ -27,16 +28,31 @@ function accepted(reply: SessionReply): Accepted {
   throw new ServiceUnavailableError(`Session unavailable: ${reply.unavailable}`);
 }
 
+/** Where a reservation lives and whose it is: both fixed at creation, so they can be remembered. */
+interface ReservationOwner {
+  readonly sessionId: string;
+  readonly userId: string;
+}
+
+const REMEMBERED_RESERVATIONS = 100_000;
+
 /** The use cases: writes go to the session's actor, reads of history come from Postgres. */
 export function createCinemaService(deps: CinemaDeps): CinemaService {
   const { sessions, reservations, sales, router, clock, newId } = deps;
+  // Confirm and cancel need the reservation's session; reservations made here skip the database read.
+  const owners = new LRUCache<string, ReservationOwner>({ max: REMEMBERED_RESERVATIONS });
 
-  /** The owner's record of a reservation; 404 when unknown, 403 when it is someone else's. */
-  async function ownReservation(reservationId: string, userId: string): Promise<ReservationRecord> {
-    const record = await reservations.byId(reservationId);
-    if (!record) throw new NotFoundError(`Reservation ${reservationId} not found`);
-    if (record.userId !== userId) throw new ForbiddenError('This reservation belongs to another user');
-    return record;
+  /** The reservation's session; 404 when unknown, 403 when it is someone else's. */
+  async function ownReservation(reservationId: string, userId: string): Promise<ReservationOwner> {
+    let owner = owners.get(reservationId);
+    if (!owner) {
+      const record = await reservations.byId(reservationId);
+      if (!record) throw new NotFoundError(`Reservation ${reservationId} not found`);
+      owner = { sessionId: record.sessionId, userId: record.userId };
+      owners.set(reservationId, owner);
+    }
+    if (owner.userId !== userId) throw new ForbiddenError('This reservation belongs to another user');
+    return owner;
   }
 
   /** The session's actor no longer holds this reservation in memory: it ended before the last activation. */
@@ -74,6 +90,7 @@ export function createCinemaService(deps: CinemaDeps): CinemaService {
       const reservationId = newId();
       const reply = accepted(await router.execute(sessionId, { type: 'HoldSeats', reservationId, userId, seatNumbers }));
       if (!reply.reservation) throw new ServiceUnavailableError('The session did not return the reservation');
+      owners.set(reservationId, { sessionId, userId });
       return reservationView(sessionId, reply.reservation);
     },
     async getReservation(reservationId) {
