@@ -104,8 +104,11 @@ export function sessionActorBehaviour(deps: SessionActorDeps) {
     if (decision.events.length === 0) {
       deps.committer.afterPending(answer);
     } else {
-      count(deps.metrics, decision.events);
-      deps.committer.submit(decision.events, next, answer);
+      // Counted once durable: a change lost with a failed commit never happened.
+      deps.committer.submit(decision.events, next, (error) => {
+        if (!error) count(deps.metrics, decision.events);
+        answer(error);
+      });
     }
     const due = nextExpiry(next);
     if (due !== undefined) deps.expiry.schedule(next.info.sessionId, due);
