@@ -5,7 +5,6 @@
  */
 import {
   useCluster,
-  checkInvariants,
   dbQuery,
   describeCluster,
   eventually,
@@ -149,12 +148,7 @@ describeCluster('cluster: failover when the owner is killed', (env: ClusterEnv) 
         expect(seatMap(docs[victim])).toEqual(seatMap(docs[survivors[0]]));
         expect(seatMap(docs[survivors[1]])).toEqual(seatMap(docs[survivors[0]]));
 
-        const report = await checkInvariants({
-          databaseUrl: c().databaseUrl,
-          brokers: env.kafkaBrokers,
-          topicPrefix: c().topicPrefix,
-          confirmedSaleIds: ledger.saleIds,
-        });
+        const report = await c().checkInvariants(ledger);
         console.log(
           [
             `[failover] killed instance ${victim} (${owner?.instanceId}); new owner ${newOwner?.instanceId}`,

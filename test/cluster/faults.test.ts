@@ -120,12 +120,7 @@ describeCluster('cluster: faults of Redis and Kafka', (env: ClusterEnv) => {
         );
 
         const ready = await c().request(0, 'GET', '/health/ready');
-        const report = await checkInvariants({
-          databaseUrl: c().databaseUrl,
-          brokers: env.kafkaBrokers,
-          topicPrefix: c().topicPrefix,
-          confirmedSaleIds: ledger.saleIds,
-        });
+        const report = await c().checkInvariants(ledger);
         console.log(
           [
             `[faults/redis] node ${quorumNode} down: ${k - 2} reservations on the pre-outage lease; ${answers.join('; ')}`,

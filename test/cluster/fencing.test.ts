@@ -7,7 +7,6 @@
 import { Client } from 'pg';
 import {
   useCluster,
-  checkInvariants,
   dbQuery,
   describeCluster,
   eventually,
@@ -170,12 +169,7 @@ describeCluster('cluster: fencing a paused owner', (env: ClusterEnv) => {
       // SIGCONT the fence must reject it).
       expect(staleOutbox).toEqual([]);
 
-      const report = await checkInvariants({
-        databaseUrl: c().databaseUrl,
-        brokers: env.kafkaBrokers,
-        topicPrefix: c().topicPrefix,
-        confirmedSaleIds: ledger.saleIds,
-      });
+      const report = await c().checkInvariants(ledger);
       console.log(
         [
           `[fencing] paused instance ${stale} (${owner?.instanceId}) for ${pausedForMs} ms; instance ${newOwner?.index} took over after ${takeoverMs} ms`,
@@ -350,12 +344,7 @@ describeCluster('cluster: fencing a paused owner', (env: ClusterEnv) => {
         return docs.every((d) => JSON.stringify(seatMap(d)) === JSON.stringify(seatMap(docs[0])));
       }, 20_000, 200);
 
-      const report = await checkInvariants({
-        databaseUrl: c().databaseUrl,
-        brokers: env.kafkaBrokers,
-        topicPrefix: c().topicPrefix,
-        confirmedSaleIds: ledger.saleIds,
-      });
+      const report = await c().checkInvariants(ledger);
       const tally = (answers: (HttpResult | undefined)[]) =>
         answers.reduce<Record<string, number>>((m, a) => {
           const k = a ? (a.status === 503 ? `503 ${String(a.body?.detail).slice(0, 60)}` : String(a.status)) : 'none';

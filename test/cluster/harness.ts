@@ -592,6 +592,16 @@ export class Cluster {
   }
 
   /** Stops every instance, drops the scratch database, deletes the topics and the rate-limit keys. Idempotent. */
+  /** The invariant checker over this cluster's database and events topic, against the sales the test saw answered. */
+  checkInvariants(ledger: SaleLedger): Promise<InvariantReport> {
+    return checkInvariants({
+      databaseUrl: this.databaseUrl,
+      brokers: this.options.env.kafkaBrokers,
+      topicPrefix: this.topicPrefix,
+      confirmedSaleIds: ledger.saleIds,
+    });
+  }
+
   async destroy(): Promise<void> {
     if (this.destroyed) return;
     this.destroyed = true;

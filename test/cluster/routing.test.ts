@@ -6,7 +6,6 @@
 import {
   useCluster,
   useSuiteLock,
-  checkInvariants,
   dbQuery,
   describeCluster,
   SaleLedger,
@@ -90,12 +89,7 @@ describeCluster('cluster: routing over three instances', (env: ClusterEnv) => {
         const sold = await dbQuery<{ seat_number: string }>(c().databaseUrl, `SELECT seat_number FROM sales WHERE session_id = $1 ORDER BY seat_number`, [session.id]);
         expect(sold.map((s) => s.seat_number).sort()).toEqual(Object.keys(expected).filter((s) => expected[s] === 'SOLD').sort());
 
-        const report = await checkInvariants({
-          databaseUrl: c().databaseUrl,
-          brokers: env.kafkaBrokers,
-          topicPrefix: c().topicPrefix,
-          confirmedSaleIds: ledger.saleIds,
-        });
+        const report = await c().checkInvariants(ledger);
         console.log(`[routing/${redis}] round-robin: owner ${owner?.instanceId}; invariants ${JSON.stringify(report)}`);
       }), 120_000);
 
@@ -133,12 +127,7 @@ describeCluster('cluster: routing over three instances', (env: ClusterEnv) => {
         );
         expect(rows).toEqual([{ user_id: winner.userId, status: 'CONFIRMED' }]);
 
-        const report = await checkInvariants({
-          databaseUrl: c().databaseUrl,
-          brokers: env.kafkaBrokers,
-          topicPrefix: c().topicPrefix,
-          confirmedSaleIds: ledger.saleIds,
-        });
+        const report = await c().checkInvariants(ledger);
         console.log(
           `[routing/${redis}] race: winner ${winner.userId} via instance ${winner.node}; answers ${JSON.stringify(counts)}; ` +
             `invariants ${JSON.stringify(report)}`,
