@@ -14,6 +14,7 @@ import { operationRoutes } from './routes/operations';
 import { reservationRoutes } from './routes/reservations';
 import { salesRoutes } from './routes/sales';
 import { sessionRoutes } from './routes/sessions';
+import { webRoutes } from './routes/web';
 
 /** Largest JSON body accepted (api.md: over 100 kB is 413). */
 export const JSON_BODY_LIMIT = '100kb';
@@ -43,6 +44,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('trust proxy', 'loopback');
 
   app.use(requestContext({ scope: deps.scope, logger, metrics: deps.metrics }));
+  // The seat picker's page and files (README "The seat picker"), before the rate limit: a page load is ~15 files.
+  app.use(webRoutes());
   app.use(
     rateLimiter({
       windowMs: config.rateLimit.windowMs,
