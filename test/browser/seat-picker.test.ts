@@ -154,6 +154,7 @@ describeInBrowser('the seat picker in a browser', () => {
     await card.getByText('Sales (2)').click();
     await card.getByRole('cell', { name: buyer }).first().waitFor();
 
+    await page.screenshot({ path: join(SCREENSHOTS, 'box-office.png'), fullPage: true });
     await page.getByRole('link', { name: movie }).click();
     await seat(page, 'Row C, seat 8, sold').waitFor();
     expect(await page.locator('.seat-row').count()).toBe(3);
@@ -169,6 +170,10 @@ describeInBrowser('the seat picker in a browser', () => {
 
       const page = await openAs(picker, uid('ivy'), viewport);
       await openSession(page, session);
+      await seat(page, 'Row F, seat 9, available').click();
+      await page.getByRole('button', { name: 'Hold 1 seat' }).click();
+      await page.getByRole('button', { name: 'Pay 12.50' }).click();
+      await seat(page, 'Row F, seat 9, your ticket').waitFor();
       await seat(page, 'Row E, seat 5, available').click();
       await seat(page, 'Row E, seat 6, available').click();
       await page.getByRole('button', { name: 'Hold 2 seats' }).click();

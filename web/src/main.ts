@@ -38,7 +38,7 @@ function renderUser(): void {
   const mode = identity.kind === 'token' ? (identity.admin ? 'token, admin' : 'token') : 'open mode';
   fill(
     userArea,
-    h('span', { class: 'who' }, 'Signed in as ', h('strong', { id: 'signed-in-user' }, identity.userId), ` (${mode})`),
+    h('span', { class: 'who' }, 'Signed in as ', h('strong', { id: 'signed-in-user' }, identity.userId), h('span', { class: 'mode' }, ` (${mode})`)),
     h('button', { type: 'button', class: 'link', onclick: signOut }, 'Sign out'),
   );
 }
