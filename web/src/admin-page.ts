@@ -3,7 +3,7 @@ import { h } from './dom.js';
 import { dateTime, money, percent } from './format.js';
 import { createNotice } from './notice.js';
 import type { Availability, Sale, Session } from './types.js';
-import type { PageContext, View } from './view.js';
+import { LIST_LIMIT, type PageContext, type View } from './view.js';
 
 /** Sessions the admin view shows, soonest first. */
 const SHOWN = 30;
@@ -128,8 +128,10 @@ export function adminPage(ctx: PageContext): View {
   }
 
   async function load(): Promise<void> {
-    const [sessions, sales] = await Promise.all([api.get<Session[]>('/sessions'), allSales(api)]);
-    const shown = sessions.slice(0, SHOWN);
+    const [sessions, sales] = await Promise.all([api.get<Session[]>(`/sessions?limit=${LIST_LIMIT}`), allSales(api)]);
+    const now = Date.now();
+    const upcomingFirst = [...sessions.filter((s) => Date.parse(s.startTime) >= now), ...sessions.filter((s) => Date.parse(s.startTime) < now)];
+    const shown = upcomingFirst.slice(0, SHOWN);
     const docs = await Promise.all(
       shown.map((s) => api.get<Availability>(`/sessions/${encodeURIComponent(s.id)}/availability`).catch(() => undefined)),
     );

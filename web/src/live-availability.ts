@@ -27,8 +27,8 @@ export interface FeedParams {
   readonly pollMs?: number;
 }
 
-/** Event names the stream may use besides the default `message`. */
-const STREAM_EVENTS = ['availability', 'snapshot', 'document', 'change', 'changes', 'seats', 'update', 'patch'];
+/** The stream's events (README "Live seat map"): `snapshot` (the whole document), `change`; unnamed ones too. */
+const STREAM_EVENTS = ['snapshot', 'change'];
 
 export function followAvailability(params: FeedParams): LiveFeed {
   const { api, sessionId, onDocument, onMode, onTrouble } = params;

@@ -2,7 +2,7 @@ import { h } from './dom.js';
 import { dateTime, money } from './format.js';
 import { createNotice } from './notice.js';
 import type { Reservation, UserSales } from './types.js';
-import { userPath, type PageContext, type View } from './view.js';
+import { LIST_LIMIT, userPath, type PageContext, type View } from './view.js';
 
 /** The signed-in user's tickets and reservations, and no one else's. */
 export function purchasesPage(ctx: PageContext): View {
@@ -22,8 +22,8 @@ export function purchasesPage(ctx: PageContext): View {
   );
 
   Promise.all([
-    api.get<UserSales>(`/sales/user/${userPath(identity)}`),
-    api.get<Reservation[]>(`/reservations/user/${userPath(identity)}`),
+    api.get<UserSales>(`/sales/user/${userPath(identity)}?limit=${LIST_LIMIT}`),
+    api.get<Reservation[]>(`/reservations/user/${userPath(identity)}?limit=${LIST_LIMIT}`),
   ])
     .then(([sales, held]) => {
       tickets.replaceChildren(

@@ -1,6 +1,7 @@
 import { h } from './dom.js';
 import {
   accessibleName,
+  categoriesOf,
   categoryName,
   lookOf,
   numberOf,
@@ -34,6 +35,8 @@ export function createSeatMap(onToggle: (seatNumber: string) => void): SeatMap {
   let buttons = new Map<string, HTMLButtonElement>();
   let layoutKey = '';
   let categories: string[] = [];
+  const legendCategories = h('ul', { class: 'legend legend--categories', 'aria-label': 'Prices', hidden: true });
+  element.append(legendCategories);
 
   function focusSeat(target: HTMLButtonElement | undefined): void {
     if (!target) return;
@@ -58,7 +61,14 @@ export function createSeatMap(onToggle: (seatNumber: string) => void): SeatMap {
   }
 
   function build(doc: Availability): void {
-    categories = [...new Set(doc.seats.map(categoryName).filter((c): c is string => !!c))];
+    const found = categoriesOf(doc);
+    categories = found.length > 1 ? found.map((c) => c.name) : [];
+    legendCategories.hidden = categories.length === 0;
+    legendCategories.replaceChildren(
+      ...found.map((c, i) =>
+        h('li', {}, h('span', { class: `seat seat--available swatch cat-${i % 6}`, 'aria-hidden': 'true' }), `${c.name} ${c.price.toFixed(2)}`),
+      ),
+    );
     grid = [];
     buttons = new Map();
     const rows = rowsOf(doc).map(({ row, seats }, r) => {
@@ -103,10 +113,12 @@ export function createSeatMap(onToggle: (seatNumber: string) => void): SeatMap {
         if (!button) continue;
         const look = lookOf(seat, me);
         const category = categoryName(seat);
-        button.className = `seat seat--${look}${category ? ` cat-${categories.indexOf(category) % 6}` : ''}`;
+        const index = category === undefined ? -1 : categories.indexOf(category);
+        button.className = `seat seat--${look}${index >= 0 ? ` cat-${index % 6}` : ''}`;
         button.classList.toggle('seat--wheelchair', seat.wheelchair === true);
-        button.setAttribute('aria-label', accessibleName(seat, look, doc));
-        button.title = accessibleName(seat, look, doc);
+        const name = accessibleName(seat, look, doc, categories.length > 0);
+        button.setAttribute('aria-label', name);
+        button.title = name;
         button.setAttribute('aria-pressed', String(look === 'selected'));
         button.setAttribute('aria-disabled', String(!SELECTABLE.has(look)));
       }

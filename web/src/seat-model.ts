@@ -18,7 +18,7 @@ export function lookOf(seat: Seat, me: Perspective): SeatLook {
   if (seat.status === 'SOLD') return me.boughtByMe.has(label) ? 'owned' : 'sold';
   if (me.heldByMe.has(label)) return 'mine';
   if (seat.status === 'RESERVED') return 'held';
-  if (seat.status !== 'AVAILABLE') return 'blocked';
+  if (seat.status !== 'AVAILABLE') return 'blocked'; // BLOCKED, or every seat of a CANCELLED screening
   return me.selected.has(label) ? 'selected' : 'available';
 }
 
@@ -53,12 +53,22 @@ export function priceOf(seat: Seat, doc: Availability): number {
   return doc.ticketPrice;
 }
 
-/** "Row C, seat 7, available", then the category and price when the session has categories. */
-export function accessibleName(seat: Seat, look: SeatLook, doc: Availability): string {
+/** The session's seat categories in order of appearance; one (or none) means a single price for every seat. */
+export function categoriesOf(doc: Availability): Array<{ name: string; price: number }> {
+  const seen = new Map<string, number>();
+  for (const seat of doc.seats) {
+    const name = categoryName(seat);
+    if (name !== undefined && !seen.has(name)) seen.set(name, priceOf(seat, doc));
+  }
+  return [...seen].map(([name, price]) => ({ name, price }));
+}
+
+/** "Row C, seat 7, available", then the category and price when the session has several categories. */
+export function accessibleName(seat: Seat, look: SeatLook, doc: Availability, withCategory = false): string {
   const parts = [`Row ${rowOf(seat)}`, `seat ${numberOf(seat)}`, WORDS[look]];
   if (seat.wheelchair) parts.push('wheelchair space');
   const category = categoryName(seat);
-  if (category) parts.push(`${category}, ${priceOf(seat, doc).toFixed(2)}`);
+  if (withCategory && category) parts.push(`${category}, ${priceOf(seat, doc).toFixed(2)}`);
   return parts.join(', ');
 }
 

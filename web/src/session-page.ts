@@ -7,7 +7,7 @@ import { createNotice } from './notice.js';
 import { createSeatMap, seatLegend } from './seat-map.js';
 import { priceOf, takenFrom, type Perspective } from './seat-model.js';
 import type { Availability, Reservation, Sale, UserSales } from './types.js';
-import { newKey, userBody, userPath, type PageContext, type View } from './view.js';
+import { LIST_LIMIT, newKey, userBody, userPath, type PageContext, type View } from './view.js';
 
 const MODE_TEXT: Record<FeedMode, string> = {
   connecting: 'Connecting to live updates…',
@@ -27,6 +27,7 @@ export function sessionPage(ctx: PageContext, sessionId: string): View {
   const busy = new Set<string>();
   let holding = false;
   let mode: FeedMode = 'connecting';
+  let cancelled = false;
 
   const notice = createNotice();
   const title = h('h1', {}, 'Loading session…');
@@ -83,7 +84,7 @@ export function sessionPage(ctx: PageContext, sessionId: string): View {
       : `No seats selected. Pick up to ${maxSeats} on the map.`;
     const n = seats.length;
     holdButton.textContent = holding ? 'Holding…' : n === 0 ? 'Hold seats' : `Hold ${n} seat${n === 1 ? '' : 's'}`;
-    holdButton.disabled = holding || seats.length === 0;
+    holdButton.disabled = holding || cancelled || seats.length === 0;
     clearButton.disabled = seats.length === 0;
     holdList.render(holds, busy);
     fill(ticketsEl, ticketList(tickets));
@@ -96,7 +97,10 @@ export function sessionPage(ctx: PageContext, sessionId: string): View {
       title.textContent = next.movieName;
       document.title = `${next.movieName} · Cinema seats`;
     }
-    facts.textContent = `${next.roomNumber} · ${dateTime(next.startTime)} · ${money(next.ticketPrice)} a seat · ${next.availableSeats} of ${next.totalSeats} free`;
+    cancelled = next.status === 'CANCELLED';
+    facts.textContent = cancelled
+      ? `${next.roomNumber} · ${dateTime(next.startTime)} · this screening was cancelled`
+      : `${next.roomNumber} · ${dateTime(next.startTime)} · ${money(next.ticketPrice)} a seat · ${next.availableSeats} of ${next.totalSeats} free`;
     const taken = takenFrom(selected, next);
     for (const label of taken) selected.delete(label);
     if (taken.length) {
@@ -118,8 +122,8 @@ export function sessionPage(ctx: PageContext, sessionId: string): View {
 
   async function loadMine(): Promise<void> {
     const [reservations, sales] = await Promise.all([
-      api.get<Reservation[]>(`/reservations/user/${userPath(identity)}`),
-      api.get<UserSales>(`/sales/user/${userPath(identity)}`),
+      api.get<Reservation[]>(`/reservations/user/${userPath(identity)}?limit=${LIST_LIMIT}`),
+      api.get<UserSales>(`/sales/user/${userPath(identity)}?limit=${LIST_LIMIT}`),
     ]);
     const now = Date.now() + clockSkewMs;
     holds = reservations.filter((r) => r.sessionId === sessionId && r.status === 'PENDING' && Date.parse(r.expiresAt) > now);

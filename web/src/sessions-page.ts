@@ -2,7 +2,7 @@ import { h } from './dom.js';
 import { dateTime, money } from './format.js';
 import { createNotice } from './notice.js';
 import type { Session } from './types.js';
-import type { PageContext, View } from './view.js';
+import { LIST_LIMIT, type PageContext, type View } from './view.js';
 
 /** Screenings that have not started yet, soonest first, each a link to its seat map. */
 export function sessionsPage(ctx: PageContext): View {
@@ -11,10 +11,10 @@ export function sessionsPage(ctx: PageContext): View {
   const element = h('section', {}, h('header', { class: 'page-header' }, h('h1', {}, 'Upcoming sessions')), notice.element, list);
 
   ctx.api
-    .get<Session[]>('/sessions')
+    .get<Session[]>(`/sessions?limit=${LIST_LIMIT}`)
     .then((sessions) => {
       const now = Date.now();
-      const upcoming = sessions.filter((s) => Date.parse(s.startTime) >= now && s.isActive !== false);
+      const upcoming = sessions.filter((s) => Date.parse(s.startTime) >= now && s.isActive !== false && s.status !== 'CANCELLED');
       if (upcoming.length === 0) {
         list.replaceChildren(h('li', { class: 'muted' }, 'No upcoming sessions.', ctx.identity.admin ? ' Create one in the admin view.' : ''));
         return;

@@ -33,6 +33,8 @@ export interface Availability {
   readonly totalSeats: number;
   readonly availableSeats: number;
   readonly version?: number;
+  /** ON_SALE, or CANCELLED once the screening was cancelled (when the service reports it). */
+  readonly status?: string;
   readonly seats: readonly Seat[];
 }
 

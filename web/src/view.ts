@@ -14,6 +14,9 @@ export interface View {
   stop(): void;
 }
 
+/** Lists are paged by the API; the page asks for its largest page (1000) and shows what it gets. */
+export const LIST_LIMIT = 1000;
+
 /** The userId field of a request body: the user's name in open mode, the token's subject otherwise. */
 export function userBody(identity: Identity): { userId: string } {
   return { userId: identity.userId };

@@ -1,4 +1,4 @@
-import { accessibleName, applyChange, isNewer, lookOf, rowsOf, takenFrom, type Perspective } from '../../../web/src/seat-model';
+import { accessibleName, applyChange, categoriesOf, isNewer, lookOf, rowsOf, takenFrom, type Perspective } from '../../../web/src/seat-model';
 import { readStreamMessage } from '../../../web/src/stream-message';
 import type { Availability, Seat } from '../../../web/src/types';
 
@@ -32,14 +32,24 @@ describe('how a seat looks to this user', () => {
     expect(lookOf(seatOf('A6', 'BLOCKED'), me)).toBe('blocked');
   });
 
-  it('names a seat by row, number and state, with its category and price when the session has them', () => {
+  it('names a seat by row, number and state, with its category and price when the session has several', () => {
     const d = doc([['C7', 'AVAILABLE']]);
     expect(accessibleName(seatOf('C7', 'AVAILABLE'), 'available', d)).toBe('Row C, seat 7, available');
     expect(accessibleName(seatOf('AB12', 'RESERVED', { row: 'AB' }), 'held', d)).toBe('Row AB, seat 12, held');
-    const premium = seatOf('C7', 'AVAILABLE', { category: { name: 'Premium', price: 18 } });
-    expect(accessibleName(premium, 'available', d)).toBe('Row C, seat 7, available, Premium, 18.00');
-    const named = seatOf('C8', 'AVAILABLE', { category: 'Standard', wheelchair: true });
-    expect(accessibleName(named, 'available', d)).toBe('Row C, seat 8, available, wheelchair space, Standard, 12.50');
+    const premium = seatOf('C7', 'AVAILABLE', { category: 'Premium', price: 18 });
+    expect(accessibleName(premium, 'available', d, true)).toBe('Row C, seat 7, available, Premium, 18.00');
+    expect(accessibleName(premium, 'available', d, false)).toBe('Row C, seat 7, available');
+    const named = seatOf('C8', 'AVAILABLE', { category: { name: 'Standard' }, wheelchair: true });
+    expect(accessibleName(named, 'available', d, true)).toBe('Row C, seat 8, available, wheelchair space, Standard, 12.50');
+  });
+
+  it('lists the categories with their prices, in order of appearance', () => {
+    const d: Availability = {
+      ...doc([]),
+      seats: [seatOf('A1', 'AVAILABLE', { category: 'Premium', price: 18 }), seatOf('B1', 'SOLD', { category: 'Standard', price: 12.5 }), seatOf('A2', 'AVAILABLE', { category: 'Premium', price: 18 })],
+    };
+    expect(categoriesOf(d)).toEqual([{ name: 'Premium', price: 18 }, { name: 'Standard', price: 12.5 }]);
+    expect(categoriesOf(doc([['A1', 'AVAILABLE']]))).toEqual([]);
   });
 
   it('groups seats by row in the document’s order', () => {
