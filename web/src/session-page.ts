@@ -5,7 +5,7 @@ import { createHoldList, ticketList } from './holds.js';
 import { followAvailability, type FeedMode } from './live-availability.js';
 import { createNotice } from './notice.js';
 import { createSeatMap, seatLegend } from './seat-map.js';
-import { priceOf, takenFrom, type Perspective } from './seat-model.js';
+import { categoriesOf, priceOf, takenFrom, type Perspective } from './seat-model.js';
 import type { Availability, Reservation, Sale, UserSales } from './types.js';
 import { LIST_LIMIT, newKey, userBody, userPath, type PageContext, type View } from './view.js';
 
@@ -98,9 +98,11 @@ export function sessionPage(ctx: PageContext, sessionId: string): View {
       document.title = `${next.movieName} · Cinema seats`;
     }
     cancelled = next.status === 'CANCELLED';
+    const prices = categoriesOf(next).map((c) => c.price);
+    const price = prices.length > 1 ? `${money(Math.min(...prices))} to ${money(Math.max(...prices))}` : `${money(next.ticketPrice)} a seat`;
     facts.textContent = cancelled
       ? `${next.roomNumber} · ${dateTime(next.startTime)} · this screening was cancelled`
-      : `${next.roomNumber} · ${dateTime(next.startTime)} · ${money(next.ticketPrice)} a seat · ${next.availableSeats} of ${next.totalSeats} free`;
+      : `${next.roomNumber} · ${dateTime(next.startTime)} · ${price} · ${next.availableSeats} of ${next.totalSeats} free`;
     const taken = takenFrom(selected, next);
     for (const label of taken) selected.delete(label);
     if (taken.length) {
