@@ -78,3 +78,11 @@ export interface Problem {
   readonly errors?: ReadonlyArray<{ readonly path?: string; readonly message?: string }>;
   readonly unavailableSeats?: readonly string[];
 }
+
+/**
+ * Who is using the page: a user name in open mode (sent as `userId`), or a bearer token whose `sub` is the user.
+ * In open mode everyone may use the admin view (the service decides); with a token, its claims say.
+ */
+export type Identity =
+  | { readonly kind: 'name'; readonly userId: string; readonly admin: true }
+  | { readonly kind: 'token'; readonly userId: string; readonly admin: boolean; readonly token: string };
