@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page, type Route } from 'playwright-core';
 import type { Instance } from '../../src/main';
 import { createTestStore, startInstance, type TestStore } from '../support/test-instance';
 
@@ -107,6 +107,29 @@ export async function openAs(picker: Picker, userName: string, viewport: Viewpor
 
 export async function stillSameDocument(page: Page): Promise<boolean> {
   return (await page.evaluate('window.sameDocument === true')) === true;
+}
+
+/**
+ * Lets a test hold a page's seat map stale for a moment, as a real race does between a commit and the next update:
+ * the page is given no stream (404, as from a service without one) so it polls, and while `freeze` is in force its
+ * availability reads wait; `thaw` lets them through. Call before the page opens the session.
+ */
+export async function freezableMap(page: Page): Promise<{ freeze(): void; thaw(): Promise<void> }> {
+  let frozen = false;
+  const parked: Route[] = [];
+  await page.route(/\/availability\/stream(\?|$)/, (route) =>
+    route.fulfill({ status: 404, contentType: 'application/problem+json', body: '{"title":"Not found","status":404}' }),
+  );
+  await page.route(/\/sessions\/[^/]+\/availability(\?|$)/, (route) => (frozen ? void parked.push(route) : route.continue()));
+  return {
+    freeze: () => {
+      frozen = true;
+    },
+    thaw: async () => {
+      frozen = false;
+      await Promise.all(parked.splice(0).map((route) => route.continue()));
+    },
+  };
 }
 
 /** The seat button whose accessible name is exactly `name`, e.g. "Row A, seat 1, available". */

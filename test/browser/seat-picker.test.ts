@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { api, describeInBrowser, DESKTOP, openAs, PHONE, SCREENSHOTS, seat, stillSameDocument, useSeatPicker, type Picker } from './browser';
+import { api, describeInBrowser, DESKTOP, freezableMap, openAs, PHONE, SCREENSHOTS, seat, stillSameDocument, useSeatPicker, type Picker } from './browser';
 
 /**
  * The seat picker in a real Chromium: two users on one session, keyboard use, the box office, both screen widths.
@@ -38,8 +38,6 @@ async function openSession(page: Page, session: Session): Promise<void> {
   await page.getByRole('heading', { level: 1, name: session.movieName }).waitFor();
 }
 
-const notice = (page: Page) => page.locator('.panel .notice');
-
 /** The label of the seat that has the keyboard focus, or null when the focus is elsewhere. */
 async function focusedSeat(page: Page): Promise<string | null> {
   return (await page.evaluate("document.activeElement && document.activeElement.getAttribute('data-seat')")) as string | null;
@@ -53,39 +51,40 @@ describeInBrowser('the seat picker in a browser', () => {
     expect(picker.pageErrors).toEqual([]);
   });
 
-  it('two users race for A1: one holds it, the other sees the conflict and A1 taken without a reload; the winner pays', async () => {
+  it('two users select A1; one holds it; the other, whose map had not caught up yet, gets the conflict and then sees A1 taken without a reload; the winner pays', async () => {
     const session = await newSession(picker);
     const [ann, bob] = await Promise.all([openAs(picker, uid('ann')), openAs(picker, uid('bob'))]);
+    const bobsMap = await freezableMap(bob);
     await Promise.all([openSession(ann, session), openSession(bob, session)]);
 
     for (const page of [ann, bob]) await seat(page, 'Row A, seat 1, available').click();
     for (const page of [ann, bob]) await page.getByRole('button', { name: 'Row A, seat 1, available', pressed: true }).waitFor();
 
-    await Promise.all([ann, bob].map((page) => page.getByRole('button', { name: 'Hold 1 seat' }).click()));
-    await Promise.all([ann, bob].map((page) => notice(page).waitFor()));
-    const annWon = await seat(ann, 'Row A, seat 1, held by you').isVisible();
-    const [winner, loser] = annWon ? [ann, bob] : [bob, ann];
+    bobsMap.freeze();
+    await ann.getByRole('button', { name: 'Hold 1 seat' }).click();
+    await seat(ann, 'Row A, seat 1, held by you').waitFor();
+    expect(await ann.getByRole('timer').textContent()).toMatch(/^expires in (10:00|9:[0-5]\d)$/);
 
-    await seat(winner, 'Row A, seat 1, held by you').waitFor();
-    expect(await winner.getByRole('timer').textContent()).toMatch(/^expires in (10:00|9:[0-5]\d)$/);
-    const conflict = loser.getByRole('alert');
+    await bob.getByRole('button', { name: 'Hold 1 seat' }).click();
+    const conflict = bob.getByRole('alert');
     await conflict.waitFor();
     expect(await conflict.locator('.notice-title').textContent()).toBe('Seats unavailable');
     expect(await conflict.locator('.notice-detail').textContent()).toBe('Seats not available: A1');
-    await seat(loser, 'Row A, seat 1, held').waitFor();
-    expect(await loser.getByRole('button', { name: 'Hold seats' }).isDisabled()).toBe(true);
+    await bobsMap.thaw();
+    await seat(bob, 'Row A, seat 1, held').waitFor();
+    expect(await bob.getByRole('button', { name: 'Hold seats' }).isDisabled()).toBe(true);
 
-    await winner.getByRole('button', { name: 'Pay 12.50' }).click();
-    await winner.getByText('Paid 12.50. Your tickets: A1.').waitFor();
-    await winner.locator('.ticket', { hasText: 'Seat A1' }).waitFor();
-    await seat(winner, 'Row A, seat 1, your ticket').waitFor();
-    await seat(loser, 'Row A, seat 1, sold').waitFor();
+    await ann.getByRole('button', { name: 'Pay 12.50' }).click();
+    await ann.getByText('Paid 12.50. Your tickets: A1.').waitFor();
+    await ann.locator('.ticket', { hasText: 'Seat A1' }).waitFor();
+    await seat(ann, 'Row A, seat 1, your ticket').waitFor();
+    await seat(bob, 'Row A, seat 1, sold').waitFor();
 
-    await winner.getByRole('link', { name: 'My purchases' }).click();
-    await winner.getByRole('cell', { name: session.movieName }).waitFor();
-    await winner.getByText('1 ticket, 12.50 in all').waitFor();
-    expect(await stillSameDocument(winner)).toBe(true);
-    expect(await stillSameDocument(loser)).toBe(true);
+    await ann.getByRole('link', { name: 'My purchases' }).click();
+    await ann.getByRole('cell', { name: session.movieName }).waitFor();
+    await ann.getByText('1 ticket, 12.50 in all').waitFor();
+    expect(await stillSameDocument(ann)).toBe(true);
+    expect(await stillSameDocument(bob)).toBe(true);
   });
 
   it('drops a selected seat that someone else takes, with a message, and follows holds made elsewhere', async () => {

@@ -27,6 +27,9 @@ export interface FeedParams {
   readonly pollMs?: number;
 }
 
+/** How long a dropped stream may take to reopen before the page polls instead. */
+const RECONNECT_GRACE_MS = 5000;
+
 /** The stream's events (README "Live seat map"): `snapshot` (the whole document), `change`; unnamed ones too. */
 const STREAM_EVENTS = ['snapshot', 'change'];
 
@@ -90,6 +93,7 @@ export function followAvailability(params: FeedParams): LiveFeed {
   }
 
   function startPolling(): void {
+    if (stopped) return;
     source?.close();
     source = undefined;
     onMode('polling');
@@ -104,13 +108,25 @@ export function followAvailability(params: FeedParams): LiveFeed {
     const handler = (event: MessageEvent) => onStreamData(String(event.data));
     es.onmessage = handler;
     for (const name of STREAM_EVENTS) es.addEventListener(name, handler as EventListener);
+    let wasOpen = false;
+    let reconnecting: number | undefined;
     es.onopen = () => {
+      wasOpen = true;
+      window.clearTimeout(reconnecting);
+      reconnecting = undefined;
       onMode('stream');
       onTrouble(undefined);
     };
-    // A closed stream (404 where the service has none, 401, 503 past the stream cap) is not retried by the browser.
+    // A refused stream (404 where the service has none, 401, 503 past the stream cap) is closed for good, and one
+    // that never opened may be retried by the browser forever: both fall back to polling. A stream that drops after
+    // it opened is reopened by the browser (with Last-Event-ID); if that takes too long, polling takes over.
     es.onerror = () => {
-      if (es.readyState === EventSource.CLOSED && !stopped) startPolling();
+      if (stopped || source !== es) return;
+      if (es.readyState === EventSource.CLOSED || !wasOpen) return startPolling();
+      onMode('connecting');
+      reconnecting ??= window.setTimeout(() => {
+        if (source === es && es.readyState !== EventSource.OPEN) startPolling();
+      }, RECONNECT_GRACE_MS);
     };
   }
 
