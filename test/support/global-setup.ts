@@ -13,6 +13,6 @@ export default async function globalSetup(): Promise<void> {
   if (process.env.DATABASE_URL) return;
   const dir = mkdtempSync(join(tmpdir(), 'cinema-test-pg-'));
   const server = await startEmbeddedPostgres({ dataDir: dir, port: 0 });
-  process.env[EMBEDDED_TEST_SERVER_URL] = server.url;
+  process.env[EMBEDDED_TEST_SERVER_URL] = server.adminUrl;
   (globalThis as { cinemaTestServer?: { server: EmbeddedPostgres; dir: string } }).cinemaTestServer = { server, dir };
 }
