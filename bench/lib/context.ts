@@ -143,6 +143,8 @@ export async function startOurs(
     cwd: ctx.root,
     logDir: ctx.logDir,
     readyPath: '/health/ready',
+    // A new embedded data directory runs initdb first, which takes far longer on a busy shared machine.
+    readyTimeoutMs: storage === 'postgres' ? undefined : 240_000,
     env: { ...SERVICE_ENV, RESERVATION_TTL_SECONDS: '3600', INSTANCE_ID: `bench-${name}`, ...storeEnv, ...env },
   });
   // The embedded server's backends are found by the service's database name in their process titles.

@@ -75,6 +75,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   hydrateSymlinks(binaries.postgres);
   const password = readOrCreatePassword(join(dataDir, 'postgres-password'));
 
+  claimDataDir(join(dataDir, 'service.pid'));
+
   if (!existsSync(join(pgdata, 'PG_VERSION'))) {
     // A directory without PG_VERSION is an initdb that did not finish: start it over.
     rmSync(pgdata, { recursive: true, force: true });
@@ -233,6 +235,29 @@ async function stopOrphan(pgdata: string, log: NonNullable<EmbeddedPostgresOptio
   if (!(await exited(pid, STOP_TIMEOUT_MS))) {
     process.kill(pid, 'SIGQUIT'); // immediate shutdown; the next start runs crash recovery
     await exited(pid, STOP_TIMEOUT_MS);
+  }
+}
+
+/**
+ * One service per DATA_DIR: its pid is kept in `DATA_DIR/service.pid`. A start that finds the pid of a running
+ * process there (the same program, on Linux) refuses rather than take the database from under it.
+ */
+function claimDataDir(file: string): void {
+  if (existsSync(file)) {
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid) && sameProgram(pid)) {
+      throw new Error(`DATA_DIR ${dirname(file)} is in use by process ${pid}; stop it or choose another DATA_DIR`);
+    }
+  }
+  writeFileSync(file, `${process.pid}\n`);
+}
+
+function sameProgram(pid: number): boolean {
+  if (process.platform !== 'linux') return true;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] === readFileSync('/proc/self/cmdline', 'utf8').split('\0')[0];
+  } catch {
+    return false;
   }
 }
 
