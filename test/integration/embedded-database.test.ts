@@ -40,14 +40,15 @@ describe('the embedded PostgreSQL of an instance in-process', () => {
   afterAll(() => data.cleanup());
 
   it('starts on an empty DATA_DIR, stops with the instance, and keeps the data for the next start', async () => {
-    const first = await startInstance({ env: { DATA_DIR: data.dir }, cleanup: async () => undefined });
+    const store = { env: { DATA_DIR: data.dir, COMMAND_TIMEOUT_MS: '60000' }, cleanup: async () => undefined };
+    const first = await startInstance(store);
     const session = await createSession(first.app, { movieName: 'Embedded' });
     const pid = postmasterPid(data.dir) as number;
     expect(running(pid)).toBe(true);
     await first.close();
     expect({ pidFile: postmasterPid(data.dir), running: running(pid) }).toEqual({ pidFile: undefined, running: false });
 
-    const second = await startInstance({ env: { DATA_DIR: data.dir }, cleanup: async () => undefined });
+    const second = await startInstance(store);
     try {
       const res = await request(second.app).get(`/sessions/${session.id}`);
       expect({ status: res.status, movieName: res.body.movieName }).toEqual({ status: 200, movieName: 'Embedded' });
@@ -76,7 +77,15 @@ describe('the service as a process on its embedded PostgreSQL', () => {
   async function startService(): Promise<{ child: ChildProcess; exited: Promise<number | null> }> {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: data.dir, PORT: String(port), LOG_LEVEL: 'warn' },
+      // A generous command timeout: this file is about the database's life cycle, not about answers under load.
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DATA_DIR: data.dir,
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        COMMAND_TIMEOUT_MS: '60000',
+      },
       stdio: 'ignore',
     });
     children.add(child);
