@@ -21,6 +21,7 @@ const optionalText = z
 const EnvSchema = z.object({
   PORT: int(3000, 0, 65535),
   DATA_DIR: z.string().min(1).default('./data'),
+  EMBEDDED_DB_PORT: int(0, 0, 65535),
   DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
   DB_HOST: optionalText,
   DB_PORT: int(5432, 1, 65535),
@@ -46,7 +47,8 @@ const EnvSchema = z.object({
 
 export type DatabaseConfig =
   | { readonly kind: 'postgres'; readonly url: string }
-  | { readonly kind: 'embedded'; readonly dataDir: string };
+  /** PostgreSQL started by the service under `dataDir`, on `port` (0: a free port picked at start). */
+  | { readonly kind: 'embedded'; readonly dataDir: string; readonly port: number };
 
 export interface Config {
   readonly port: number;
@@ -84,7 +86,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     ? { kind: 'postgres', url: e.DATABASE_URL }
     : e.DB_HOST
       ? { kind: 'postgres', url: postgresUrl(e) }
-      : { kind: 'embedded', dataDir: e.DATA_DIR };
+      : { kind: 'embedded', dataDir: e.DATA_DIR, port: e.EMBEDDED_DB_PORT };
   const redisUrls = e.REDIS_URL
     ? e.REDIS_URL.split(',').map((u) => u.trim()).filter(Boolean)
     : e.REDIS_HOST

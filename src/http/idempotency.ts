@@ -96,7 +96,7 @@ export function idempotentRoute<I>(params: IdempotentRouteParams<I>): RequestHan
       await settle(key, { status: problem.status, body: problem.body, retriable: !isAppError(error) || error.retriable });
       throw error;
     }
-    await settle(key, { status: reply.status, body: reply.body, retriable: false });
+    await settle(key, { status: reply.status, body: reply.body, retriable: reply.retriable ?? false });
     sendReply(res, reply);
   };
 }

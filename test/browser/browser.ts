@@ -1,5 +1,5 @@
 /**
- * Harness of the browser suite: the service in-process on a free port (PGlite, as `npm start` runs it), the page's
+ * Harness of the browser suite: the service in-process on a free port (on the test run's database: the embedded PostgreSQL that `npm start` runs, or `DATABASE_URL`), the page's
  * scripts compiled as `npm run build` does, and a real headless Chromium driven by playwright-core. Debian's
  * `chromium` is used (CHROMIUM_PATH overrides); nothing is downloaded. Without it the suite skips and says so.
  *
@@ -60,7 +60,7 @@ export function useSeatPicker(env: Record<string, string> = {}): Picker {
   let server: Server | undefined;
   beforeAll(async () => {
     buildWebScripts();
-    store = await createTestStore('pglite');
+    store = await createTestStore();
     ctx.instance = await startInstance(store, env);
     server = await ctx.instance.listen(0);
     ctx.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

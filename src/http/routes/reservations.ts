@@ -3,6 +3,7 @@ import type { CinemaService } from '../../app/cinema-service';
 import type { IdempotencyStore } from '../../app/idempotency';
 import type { Logger } from '../../logger';
 import { idempotentRoute } from '../idempotency';
+import { replyOf, sendReply } from '../reply';
 import {
   cancelBodySchema,
   confirmBodySchema,
@@ -35,7 +36,7 @@ export function reservationRoutes(deps: ReservationRoutesDeps): Router {
       logger,
       scope: 'POST /reservations',
       parse: (req) => parseBody(req, reserveBody),
-      handle: async (input) => ({ status: 201, body: await service.reserve(input) }),
+      handle: async (input) => replyOf(await service.reserve(input), 201),
     }),
   );
 
@@ -46,14 +47,14 @@ export function reservationRoutes(deps: ReservationRoutesDeps): Router {
       logger,
       scope: 'POST /reservations/confirm-payment',
       parse: (req) => parseBody(req, confirmBodySchema),
-      handle: async (input) => ({ status: 200, body: await service.confirmPayment(input) }),
+      handle: async (input) => replyOf(await service.confirmPayment(input), 200),
     }),
   );
 
   router.post('/reservations/:id/cancel', async (req, res) => {
     const { id } = parseParams(req, reservationIdParamsSchema);
     const { userId } = parseBody(req, cancelBodySchema);
-    res.json(await service.cancelReservation({ reservationId: id, userId }));
+    sendReply(res, replyOf(await service.cancelReservation({ reservationId: id, userId }), 200));
   });
 
   router.get('/reservations/user/:userId', async (req, res) => {
