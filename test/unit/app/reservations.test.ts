@@ -44,7 +44,7 @@ describe('reserving seats', () => {
   it('when the session cannot be reached, then the request fails as 503 that may be retried', async () => {
     const { world, hold } = await cinemaWithSession();
     world.setOutage('lease lost');
-    await expect(hold(['A1'])).rejects.toMatchObject({ status: 503, retriable: true });
+    await expect(hold(['A1'])).rejects.toMatchObject({ status: 503, retriable: true, message: 'Session unavailable: lease lost' });
   });
 });
 
@@ -95,6 +95,7 @@ describe('confirming payment', () => {
     await expect(service.confirmPayment({ reservationId: r.id, userId: ALICE })).rejects.toMatchObject({
       status: 410,
       title: 'Reservation expired',
+      message: 'The reservation expired; its seats were released',
     });
   });
 
@@ -105,6 +106,7 @@ describe('confirming payment', () => {
     await expect(service.confirmPayment({ reservationId: r.id, userId: ALICE })).rejects.toMatchObject({
       status: 409,
       title: 'Reservation cancelled',
+      message: 'The reservation was cancelled',
     });
   });
 
@@ -120,8 +122,9 @@ describe('confirming payment', () => {
     const { world, service, session, hold } = await cinemaWithSession();
     const r = await hold(['A1']);
     world.actorForgets(session.id, r.id);
-    await expect(service.confirmPayment({ reservationId: r.id, userId: ALICE })).rejects.toMatchObject({ status: 503 });
-    await expect(service.cancelReservation({ reservationId: r.id, userId: ALICE })).rejects.toMatchObject({ status: 503 });
+    const settling = { status: 503, retriable: true, message: 'Reservation state is settling; retry' };
+    await expect(service.confirmPayment({ reservationId: r.id, userId: ALICE })).rejects.toMatchObject(settling);
+    await expect(service.cancelReservation({ reservationId: r.id, userId: ALICE })).rejects.toMatchObject(settling);
   });
 
   it('when the session cannot be reached, then payment fails as 503', async () => {
@@ -170,7 +173,7 @@ describe('cancelling', () => {
     const { world, service, session, hold } = await cinemaWithSession();
     const r = await hold(['A1']);
     await service.confirmPayment({ reservationId: r.id, userId: ALICE });
-    const paid = { status: 409, title: 'Reservation confirmed' };
+    const paid = { status: 409, title: 'Reservation confirmed', message: 'The reservation is already paid' };
     await expect(service.cancelReservation({ reservationId: r.id, userId: ALICE })).rejects.toMatchObject(paid);
     world.actorForgets(session.id, r.id);
     await expect(service.cancelReservation({ reservationId: r.id, userId: ALICE })).rejects.toMatchObject(paid);
@@ -183,15 +186,17 @@ describe('who may confirm or cancel', () => {
     async (useCase) => {
       const { world, service, hold } = await cinemaWithSession();
       const r = await hold(['A1']);
-      await expect(service[useCase]({ reservationId: r.id, userId: BOB })).rejects.toMatchObject({ status: 403 });
-      await expect(world.otherInstance()[useCase]({ reservationId: r.id, userId: BOB })).rejects.toMatchObject({ status: 403 });
+      const notYours = { status: 403, message: 'This reservation belongs to another user' };
+      await expect(service[useCase]({ reservationId: r.id, userId: BOB })).rejects.toMatchObject(notYours);
+      await expect(world.otherInstance()[useCase]({ reservationId: r.id, userId: BOB })).rejects.toMatchObject(notYours);
       expect(await service.getReservation(r.id)).toMatchObject({ status: 'PENDING' });
     },
   );
 
   it.each(['confirmPayment', 'cancelReservation'] as const)('when %s names an unknown reservation, then it is 404', async (useCase) => {
     const { service } = await cinemaWithSession();
-    await expect(service[useCase]({ reservationId: randomUUID(), userId: ALICE })).rejects.toMatchObject({ status: 404 });
+    const id = randomUUID();
+    await expect(service[useCase]({ reservationId: id, userId: ALICE })).rejects.toMatchObject({ status: 404, message: `Reservation ${id} not found` });
   });
 
   it('when the owner confirms on another instance than the one that took the hold, then it works from the stored row', async () => {
