@@ -157,3 +157,60 @@ describe('GroupCommitter: only real changes are written and counted', () => {
     await committer.idle();
   });
 });
+
+describe('GroupCommitter: what it reports of a commit', () => {
+  it('when a batch is durable, then the time it took is reported in seconds, within the time the test saw pass', async () => {
+    const seconds: number[] = [];
+    let makeDurable = () => undefined as void;
+    const committer = new GroupCommitter({
+      sessionId: 's1',
+      epoch: 1,
+      commit: () => new Promise<void>((resolve) => (makeDurable = resolve)),
+      onCommitted: (_state, _size, took) => seconds.push(took),
+      onFailed: (error) => {
+        throw error;
+      },
+    });
+    const before = performance.now();
+    committer.submit(change('r1'), state, () => undefined);
+    await settle();
+    makeDurable();
+    await committer.idle();
+    const elapsedSeconds = (performance.now() - before) / 1000;
+    expect(seconds).toHaveLength(1);
+    expect(seconds[0]).toBeGreaterThanOrEqual(0);
+    expect(seconds[0]).toBeLessThanOrEqual(elapsedSeconds);
+  });
+});
+
+describe('GroupCommitter: abort', () => {
+  it('when aborted while a commit is in flight, then queued changes fail at once, later ones too, and idle waits for the commit in flight', async () => {
+    const { committer, transactions } = slowStore();
+    const outcome: Record<string, string> = {};
+    const record = (id: string) => (error?: Error) => (outcome[id] = error ? error.message : 'written');
+    committer.submit(change('r1'), state, record('r1'));
+    committer.submit(change('r2'), state, record('r2'));
+    await settle();
+    committer.abort(new Error('lease lost'));
+    committer.submit(change('r3'), state, record('r3'));
+    expect(outcome).toEqual({ r2: 'lease lost', r3: 'lease lost' });
+    const idle = watch(committer.idle());
+    await settle();
+    expect(idle.resolved).toBe(false);
+    transactions[0].makeDurable();
+    await settle();
+    expect(idle.resolved).toBe(true);
+    expect(transactions).toHaveLength(1);
+    expect(committer.failed?.message).toBe('lease lost');
+  });
+
+  it('when aborted twice, then the first reason stands', () => {
+    const { committer } = slowStore();
+    committer.abort(new Error('lease lost'));
+    committer.abort(new Error('shutting down'));
+    const answers: (string | undefined)[] = [];
+    committer.submit(change('r1'), state, (error) => answers.push(error?.message));
+    committer.afterPending((error) => answers.push(error?.message));
+    expect(answers).toEqual(['lease lost', 'lease lost']);
+  });
+});
