@@ -127,11 +127,14 @@ describe('confirming payment', () => {
     await expect(service.cancelReservation({ reservationId: r.id, userId: ALICE })).rejects.toMatchObject(settling);
   });
 
-  it('when the session cannot be reached, then payment fails as 503', async () => {
+  it.each(['confirmPayment', 'cancelReservation'] as const)('when the session cannot be reached, then %s fails as 503', async (useCase) => {
     const { world, service, hold } = await cinemaWithSession();
     const r = await hold(['A1']);
     world.setOutage('owner unreachable');
-    await expect(service.confirmPayment({ reservationId: r.id, userId: ALICE })).rejects.toMatchObject({ status: 503 });
+    await expect(service[useCase]({ reservationId: r.id, userId: ALICE })).rejects.toMatchObject({
+      status: 503,
+      message: 'Session unavailable: owner unreachable',
+    });
   });
 });
 
