@@ -6,6 +6,7 @@
  *   node scripts/mutation.mjs domain http     those layers
  *   node scripts/mutation.mjs --changed       only the layers whose inputs changed since their committed report
  *   node scripts/mutation.mjs --changed --dry say which layers would run, and why, without running them
+ *   node scripts/mutation.mjs --record domain record the inputs of a layer after running `npx stryker run` by hand
  *
  * Each run is incremental against reports/mutation/<layer>.json, so only mutants whose code or tests changed are
  * tested again. Stryker's own diff covers the mutated files and the test files; it does not see shared test helpers
@@ -16,7 +17,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { layers } from '../stryker.config.mjs';
@@ -59,9 +60,16 @@ function changeOf(name, current) {
   return { reason: `changed: ${changed.slice(0, 5).join(', ')}${changed.length > 5 ? ', ...' : ''}`, force };
 }
 
+function writeInputs(name, files) {
+  mkdirSync(reportDir, { recursive: true });
+  const recorded = { note: `inputs of the last passing run of layer ${name}, for scripts/mutation.mjs --changed`, files };
+  writeFileSync(join(reportDir, `${name}.inputs.json`), `${JSON.stringify(recorded, null, 2)}\n`);
+}
+
 const args = process.argv.slice(2);
 const onlyChanged = args.includes('--changed');
 const dry = args.includes('--dry');
+const recordOnly = args.includes('--record');
 const asked = args.filter((a) => !a.startsWith('--'));
 const unknown = asked.filter((a) => !(a in layers));
 if (unknown.length > 0) {
@@ -78,6 +86,11 @@ for (const name of asked.length > 0 ? asked : Object.keys(layers)) {
     console.log(`\n== mutation: ${name}: unchanged since its committed report, skipped`);
     continue;
   }
+  if (recordOnly) {
+    writeInputs(name, inputs);
+    console.log(`recorded the inputs of ${name}`);
+    continue;
+  }
   const force = onlyChanged && change.force;
   console.log(`\n== mutation: ${name}${change.reason ? ` (${change.reason})` : ''}${force ? ', full run' : ''}`);
   if (dry) continue;
@@ -89,14 +102,11 @@ for (const name of asked.length > 0 ? asked : Object.keys(layers)) {
   });
   const seconds = Math.round((Date.now() - started) / 1000);
   results.push({ name, ok: run.status === 0, seconds });
-  if (run.status === 0) {
-    const recorded = { note: `inputs of the last passing run of layer ${name}, for scripts/mutation.mjs --changed`, files: inputs };
-    writeFileSync(join(reportDir, `${name}.inputs.json`), `${JSON.stringify(recorded, null, 2)}\n`);
-  }
+  if (run.status === 0) writeInputs(name, inputs);
 }
 
 console.log('\n== mutation summary');
 for (const r of results) console.log(`${r.ok ? 'pass' : 'FAIL'}  ${r.name.padEnd(7)} ${Math.floor(r.seconds / 60)} min ${r.seconds % 60} s`);
-if (results.length === 0) console.log('nothing to run');
+if (results.length === 0 && !recordOnly) console.log('nothing to run');
 console.log(`reports: ${relative(process.cwd(), reportDir) || '.'}/<layer>.html`);
 process.exit(results.every((r) => r.ok) ? 0 : 1);
