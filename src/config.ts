@@ -36,6 +36,8 @@ const EnvSchema = z.object({
   INSTANCE_ID: optionalText,
   RESERVATION_TTL_SECONDS: positive(30, 86_400),
   MAX_SEATS_PER_RESERVATION: int(10, 1, 100),
+  RESERVATION_EXTENSION_SECONDS: positive(60, 86_400),
+  MAX_EXTENSIONS: int(1, 0, 100),
   RATE_LIMIT_TTL: positive(60, 86_400),
   RATE_LIMIT_MAX: int(100, 1, 100_000_000),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
@@ -61,6 +63,9 @@ export interface Config {
   readonly kafkaTopicPrefix: string;
   readonly reservationTtlMs: number;
   readonly maxSeatsPerReservation: number;
+  /** How much one extension adds to a pending hold, and how many a hold may have. */
+  readonly reservationExtensionMs: number;
+  readonly maxExtensions: number;
   readonly rateLimit: { readonly windowMs: number; readonly max: number };
   readonly logLevel: string;
   readonly sessionIdleMs: number;
@@ -119,6 +124,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     kafkaTopicPrefix: e.KAFKA_TOPIC_PREFIX,
     reservationTtlMs: Math.round(e.RESERVATION_TTL_SECONDS * 1000),
     maxSeatsPerReservation: e.MAX_SEATS_PER_RESERVATION,
+    reservationExtensionMs: Math.round(e.RESERVATION_EXTENSION_SECONDS * 1000),
+    maxExtensions: e.MAX_EXTENSIONS,
     rateLimit: Object.freeze({ windowMs: Math.round(e.RATE_LIMIT_TTL * 1000), max: e.RATE_LIMIT_MAX }),
     logLevel: e.LOG_LEVEL,
     sessionIdleMs: Math.round(e.SESSION_IDLE_SECONDS * 1000),

@@ -83,6 +83,8 @@ export async function createInstance(config: Config, options: InstanceOptions = 
     newId: randomUUID,
     ttlMs: config.reservationTtlMs,
     maxSeats: config.maxSeatsPerReservation,
+    extensionMs: config.reservationExtensionMs,
+    maxExtensions: config.maxExtensions,
     idleMs: config.sessionIdleMs,
     commandTimeoutMs: config.commandTimeoutMs,
     onCommitted: () => relay.nudge(),

@@ -1,13 +1,24 @@
 import type { AvailabilityView, SeatView } from '../app/views';
-import { availableSeatCount, fromCents, rowOf, type SessionState } from '../domain';
+import { availableSeatCount, fromCents, rowOf, seatingPlan, type SessionState } from '../domain';
 
 /** The availability document of a session, computed from its seat state alone. */
 export function availabilityDocument(state: SessionState): AvailabilityView {
   const { info, taken } = state;
+  const plan = seatingPlan(info);
+  const cancelled = state.cancelledAt !== undefined;
   const seats: SeatView[] = info.seatLabels.map((seatNumber) => {
     const t = taken.get(seatNumber);
-    const status = t === undefined ? 'AVAILABLE' : t.status;
-    return { seatNumber, row: rowOf(seatNumber), status, isAvailable: status === 'AVAILABLE' };
+    const seat = plan.seats.get(seatNumber)!;
+    const status = cancelled ? 'CANCELLED' : seat.blocked ? 'BLOCKED' : t === undefined ? 'AVAILABLE' : t.status;
+    return {
+      seatNumber,
+      row: rowOf(seatNumber),
+      status,
+      isAvailable: status === 'AVAILABLE',
+      category: seat.category.name,
+      price: fromCents(seat.category.priceCents),
+      wheelchair: seat.wheelchair,
+    };
   });
   return {
     sessionId: info.sessionId,
@@ -17,6 +28,8 @@ export function availabilityDocument(state: SessionState): AvailabilityView {
     ticketPrice: fromCents(info.priceCents),
     totalSeats: info.seatLabels.length,
     availableSeats: availableSeatCount(state),
+    status: cancelled ? 'CANCELLED' : 'ON_SALE',
+    categories: plan.categories.map((c) => ({ name: c.name, price: fromCents(c.priceCents) })),
     seats,
   };
 }

@@ -5,7 +5,17 @@ export type SessionRequest =
   | { readonly type: 'HoldSeats'; readonly reservationId: string; readonly userId: string; readonly seatNumbers: readonly string[] }
   | { readonly type: 'ConfirmPayment'; readonly reservationId: string; readonly userId: string }
   | { readonly type: 'CancelReservation'; readonly reservationId: string; readonly userId: string }
-  | { readonly type: 'ExpireDue' };
+  | { readonly type: 'ExpireDue' }
+  // the box office's rules
+  | {
+      readonly type: 'HoldBestAvailable';
+      readonly reservationId: string;
+      readonly userId: string;
+      readonly quantity: number;
+      readonly category?: string;
+    }
+  | { readonly type: 'ExtendHold'; readonly reservationId: string; readonly userId: string }
+  | { readonly type: 'CancelSession' };
 
 /** The session facts a reply carries so that callers can render receipts without a database read. */
 export interface SessionFacts {

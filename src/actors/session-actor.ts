@@ -23,6 +23,8 @@ export interface SessionActorDeps {
   readonly newId: () => string;
   readonly ttlMs: number;
   readonly maxSeats: number;
+  readonly extensionMs: number;
+  readonly maxExtensions: number;
 }
 
 export function sessionFacts(state: SessionState): SessionFacts {
@@ -44,6 +46,12 @@ function toCommand(request: SessionRequest, state: SessionState, deps: SessionAc
       return { ...request, now };
     case 'ExpireDue':
       return { type: 'ExpireDue', now };
+    case 'HoldBestAvailable':
+      return { ...request, now, ttlMs: deps.ttlMs, maxSeats: deps.maxSeats };
+    case 'ExtendHold':
+      return { ...request, now, extensionMs: deps.extensionMs, maxExtensions: deps.maxExtensions };
+    case 'CancelSession':
+      return { type: 'CancelSession', now };
   }
 }
 
@@ -56,7 +64,9 @@ function reservationAfter(
 ): Reservation | undefined {
   const live = after.reservations.get(id);
   if (live) return live;
-  const ending = events.find((e) => e.reservationId === id && (e.type === 'reservation.expired' || e.type === 'reservation.cancelled'));
+  const ending = events.find(
+    (e) => (e.type === 'reservation.expired' || e.type === 'reservation.cancelled') && e.reservationId === id,
+  );
   const previous = before.reservations.get(id);
   if (!ending || !previous) return undefined;
   return { ...previous, status: ending.type === 'reservation.expired' ? 'EXPIRED' : 'CANCELLED' };
@@ -67,7 +77,7 @@ function count(metrics: Metrics, events: readonly SessionEvent[]): void {
     if (e.type === 'reservation.created') metrics.holds.inc();
     else if (e.type === 'reservation.expired') metrics.expiries.inc();
     else if (e.type === 'reservation.cancelled') metrics.cancellations.inc();
-    else metrics.sales.inc(e.sales.length);
+    else if (e.type === 'payment.confirmed') metrics.sales.inc(e.sales.length);
   }
 }
 

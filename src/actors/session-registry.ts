@@ -28,6 +28,8 @@ export interface SessionRegistryParams {
   readonly newId: () => string;
   readonly ttlMs: number;
   readonly maxSeats: number;
+  readonly extensionMs: number;
+  readonly maxExtensions: number;
   readonly idleMs: number;
   readonly commandTimeoutMs: number;
   /** Called after each successful commit (e.g. to nudge the outbox relay). */
@@ -185,6 +187,8 @@ export class SessionRegistry {
       newId: p.newId,
       ttlMs: p.ttlMs,
       maxSeats: p.maxSeats,
+      extensionMs: p.extensionMs,
+      maxExtensions: p.maxExtensions,
     }), `session-${sessionId}`, { initialState: state, shutdownAfter: p.idleMs, afterStop });
 
     const session: ActiveSession = { ref, committer, lease, stopped, committed: state, json: createAvailabilityCache() };

@@ -1,4 +1,5 @@
 import type { Refusal } from '../errors';
+import type { SeatingSpec } from '../domain';
 import type { ReservationView, SaleView, SessionView, UserSalesView } from './views';
 
 export interface NewSession {
@@ -8,6 +9,21 @@ export interface NewSession {
   readonly ticketPrice: number;
   readonly numberOfSeats: number;
   readonly seatsPerRow: number;
+  readonly layout?: NewSessionLayout;
+}
+
+/** The seating plan as the API takes it: like the domain's SeatingSpec, with prices in currency units. */
+export type NewSessionLayout = Omit<SeatingSpec, 'categories'> & {
+  readonly categories?: readonly { name: string; price: number; rows?: readonly string[]; seats?: readonly string[] }[];
+};
+
+/** A hold of the seats named, or best available: `quantity` adjacent seats (of `category` when given). */
+export interface ReserveInput {
+  readonly sessionId: string;
+  readonly userId: string;
+  readonly seatNumbers?: readonly string[];
+  readonly quantity?: number;
+  readonly category?: string;
 }
 
 /**
@@ -20,7 +36,11 @@ export interface CinemaService {
   getSession(sessionId: string): Promise<SessionView>;
   /** The availability document as UTF-8 JSON bytes (serialized once per change of the session). */
   availability(sessionId: string): Promise<Buffer>;
-  reserve(input: { sessionId: string; seatNumbers: readonly string[]; userId: string }): Promise<ReservationView | Refusal>;
+  reserve(input: ReserveInput): Promise<ReservationView | Refusal>;
+  /** Adds the extension time to a pending hold of the user's (at most MAX_EXTENSIONS times). */
+  extendReservation(input: { reservationId: string; userId: string }): Promise<ReservationView | Refusal>;
+  /** Cancels the screening: holds released, sold seats refunded. Idempotent. */
+  cancelSession(sessionId: string): Promise<SessionView | Refusal>;
   getReservation(reservationId: string): Promise<ReservationView>;
   listUserReservations(userId: string): Promise<ReservationView[]>;
   confirmPayment(input: { reservationId: string; userId: string }): Promise<SaleView[] | Refusal>;

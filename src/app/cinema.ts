@@ -1,11 +1,11 @@
 import { LRUCache } from 'lru-cache';
 import type { SessionReply } from '../actors/protocol';
-import { toCents } from '../domain';
-import { NotFoundError, Refusal, refusals, ServiceUnavailableError } from '../errors';
+import { resolveSeating, seatLabels, toCents, type SeatingSpec } from '../domain';
+import { NotFoundError, Refusal, refusals, ServiceUnavailableError, ValidationError } from '../errors';
 import type { ReservationQueries, ReservationRecord } from '../persistence/reservation-queries';
 import type { SaleQueries } from '../persistence/sale-queries';
 import type { SessionStore } from '../persistence/session-store';
-import type { CinemaService } from './cinema-service';
+import type { CinemaService, NewSession } from './cinema-service';
 import { domainRefusal } from './domain-errors';
 import type { SessionRouter } from './ports';
 import { reservationRecordView, reservationView, salesOfReservation, saleView, sessionView } from './view-mappers';
@@ -64,6 +64,7 @@ export function createCinemaService(deps: CinemaDeps): CinemaService {
 
   return {
     async createSession(input) {
+      const seating = seatingOf(input);
       const record = await sessions.create({
         id: newId(),
         movieName: input.movieName,
@@ -73,6 +74,7 @@ export function createCinemaService(deps: CinemaDeps): CinemaService {
         totalSeats: input.numberOfSeats,
         seatsPerRow: input.seatsPerRow,
         createdAt: new Date(clock()),
+        ...(seating ? { seating } : {}),
       });
       return sessionView(record);
     },
@@ -86,9 +88,12 @@ export function createCinemaService(deps: CinemaDeps): CinemaService {
     },
     availability: (sessionId) => router.availability(sessionId),
 
-    async reserve({ sessionId, seatNumbers, userId }) {
+    async reserve({ sessionId, seatNumbers, userId, quantity, category }) {
       const reservationId = newId();
-      const reply = accepted(await router.execute(sessionId, { type: 'HoldSeats', reservationId, userId, seatNumbers }));
+      const request = seatNumbers
+        ? ({ type: 'HoldSeats', reservationId, userId, seatNumbers } as const)
+        : ({ type: 'HoldBestAvailable', reservationId, userId, quantity: quantity ?? 0, ...(category ? { category } : {}) } as const);
+      const reply = accepted(await router.execute(sessionId, request));
       if (reply instanceof Refusal) return reply;
       if (!reply.reservation) throw new ServiceUnavailableError('The session did not return the reservation');
       owners.set(reservationId, { sessionId, userId });
@@ -134,6 +139,29 @@ export function createCinemaService(deps: CinemaDeps): CinemaService {
       return reservationView(record.sessionId, ok.reservation);
     },
 
+    async extendReservation({ reservationId, userId }) {
+      const record = await ownReservation(reservationId, userId);
+      if (record instanceof Refusal) return record;
+      const reply = await router.execute(record.sessionId, { type: 'ExtendHold', reservationId, userId });
+      if (!reply.ok && 'error' in reply && reply.error.code === 'RESERVATION_NOT_FOUND') {
+        const ended = await endedReservation(reservationId);
+        if (ended.status === 'EXPIRED') return refusals.gone('The reservation expired; its seats were released');
+        if (ended.status === 'CONFIRMED') return refusals.conflict('The reservation is already paid', 'Reservation confirmed');
+        return refusals.conflict('The reservation was cancelled', 'Reservation cancelled');
+      }
+      const ok = accepted(reply);
+      if (ok instanceof Refusal) return ok;
+      if (!ok.reservation) throw new ServiceUnavailableError('The session did not return the reservation');
+      return reservationView(record.sessionId, ok.reservation);
+    },
+    async cancelSession(sessionId) {
+      const ok = accepted(await router.execute(sessionId, { type: 'CancelSession' }));
+      if (ok instanceof Refusal) return ok;
+      const record = await sessions.get(sessionId);
+      if (!record) throw new NotFoundError(`Session ${sessionId} not found`);
+      return sessionView(record);
+    },
+
     async listSales({ limit, offset }) {
       return (await sales.page(limit, offset)).map(saleView);
     },
@@ -143,4 +171,22 @@ export function createCinemaService(deps: CinemaDeps): CinemaService {
       return { userId, totalPurchases: purchases.length, totalAmount: totalCents / 100, purchases };
     },
   };
+}
+
+/** The session's seating plan in cents, or a 400 naming each problem (overlap, a seat without category, …). */
+function seatingOf(input: NewSession): SeatingSpec | undefined {
+  if (!input.layout) return undefined;
+  const { categories, ...rest } = input.layout;
+  const spec: SeatingSpec = {
+    ...rest,
+    ...(categories ? { categories: categories.map(({ price, ...c }) => ({ ...c, priceCents: toCents(price) })) } : {}),
+  };
+  const resolved = resolveSeating(spec, seatLabels(input.numberOfSeats, input.seatsPerRow), toCents(input.ticketPrice));
+  if (!resolved.ok) {
+    throw new ValidationError(
+      `The layout does not fit the room: ${resolved.problems.map((p) => p.message).join('; ')}`,
+      resolved.problems.map((p) => ({ path: `body.${p.path}`, message: p.message })),
+    );
+  }
+  return spec;
 }

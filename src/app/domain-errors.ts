@@ -34,5 +34,27 @@ export function domainRefusal(error: DomainError): Refusal {
       return refusals.conflict('The reservation is already paid', 'Reservation confirmed');
     case 'SALE_IDS_MISSING':
       return refusals.unavailable('Internal error while confirming; retry');
+    case 'SEATS_NOT_FOR_SALE':
+      return refusals.conflict(`Seats not for sale: ${error.seats.join(', ')}`, 'Seats not for sale', { unavailableSeats: error.seats });
+    case 'UNKNOWN_CATEGORY':
+      return refusals.invalid(`Unknown category: ${error.category}`, [
+        { path: 'category', message: `not a category of this session: ${error.category}` },
+      ]);
+    case 'NO_ADJACENT_SEATS':
+      return refusals.conflict(
+        `No ${error.quantity} adjacent seats are free; the largest free block has ${error.largestBlock}`,
+        'No adjacent seats',
+        { quantity: error.quantity, largestBlock: error.largestBlock },
+      );
+    case 'WOULD_STRAND_SEAT':
+      return refusals.conflict(
+        `This hold would leave seat ${error.seat} alone; choose seats that leave no single empty seat`,
+        'Single seat stranded',
+        { strandedSeat: error.seat },
+      );
+    case 'SESSION_CANCELLED':
+      return refusals.conflict('The session was cancelled', 'Session cancelled');
+    case 'EXTENSION_LIMIT_REACHED':
+      return refusals.conflict(`A hold can be extended at most ${error.max} times`, 'Extension limit reached', { maxExtensions: error.max });
   }
 }

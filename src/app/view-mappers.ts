@@ -1,8 +1,8 @@
 import type { SessionFacts } from '../actors/protocol';
-import { fromCents, type Reservation } from '../domain';
+import { fromCents, seatingPlan, type Reservation } from '../domain';
 import type { ReservationRecord } from '../persistence/reservation-queries';
 import type { SaleRecord } from '../persistence/sale-queries';
-import type { SessionRecord } from '../persistence/session-record';
+import { sessionInfo, type SessionRecord } from '../persistence/session-record';
 import type { ReservationView, SaleView, SessionView } from './views';
 
 export function sessionView(r: SessionRecord): SessionView {
@@ -16,6 +16,9 @@ export function sessionView(r: SessionRecord): SessionView {
     totalSeats: r.totalSeats,
     availableSeats: r.availableSeats,
     createdAt: r.createdAt.toISOString(),
+    status: r.cancelledAt ? 'CANCELLED' : 'ON_SALE',
+    ...(r.cancelledAt ? { cancelledAt: r.cancelledAt.toISOString() } : {}),
+    categories: seatingPlan(sessionInfo(r)).categories.map((c) => ({ name: c.name, price: fromCents(c.priceCents) })),
   };
 }
 
@@ -74,5 +77,6 @@ export function saleView(s: SaleRecord): SaleView {
     sessionStartTime: s.sessionStartTime.toISOString(),
     roomNumber: s.roomNumber,
     paidAt: s.paidAt.toISOString(),
+    ...(s.refundedAt ? { refundedAt: s.refundedAt.toISOString() } : {}),
   };
 }

@@ -9,15 +9,27 @@ export interface SessionView {
   readonly totalSeats: number;
   readonly availableSeats: number;
   readonly createdAt: string;
+  /** ON_SALE, or CANCELLED once the screening was cancelled (then `cancelledAt`). */
+  readonly status: 'ON_SALE' | 'CANCELLED';
+  readonly cancelledAt?: string;
+  readonly categories: readonly CategoryView[];
 }
 
-export type SeatStatus = 'AVAILABLE' | 'RESERVED' | 'SOLD';
+export interface CategoryView {
+  readonly name: string;
+  readonly price: number;
+}
+
+export type SeatStatus = 'AVAILABLE' | 'RESERVED' | 'SOLD' | 'BLOCKED' | 'CANCELLED';
 
 export interface SeatView {
   readonly seatNumber: string;
   readonly row: string;
   readonly status: SeatStatus;
   readonly isAvailable: boolean;
+  readonly category: string;
+  readonly price: number;
+  readonly wheelchair: boolean;
 }
 
 export interface AvailabilityView {
@@ -28,6 +40,8 @@ export interface AvailabilityView {
   readonly ticketPrice: number;
   readonly totalSeats: number;
   readonly availableSeats: number;
+  readonly status: 'ON_SALE' | 'CANCELLED';
+  readonly categories: readonly CategoryView[];
   readonly seats: readonly SeatView[];
 }
 
@@ -36,7 +50,7 @@ export interface ReservationView {
   readonly sessionId: string;
   readonly userId: string;
   readonly seatNumbers: readonly string[];
-  readonly status: 'PENDING' | 'CONFIRMED' | 'EXPIRED' | 'CANCELLED';
+  readonly status: 'PENDING' | 'CONFIRMED' | 'EXPIRED' | 'CANCELLED' | 'REFUNDED';
   readonly amount: number;
   readonly expiresAt: string;
   readonly createdAt: string;
@@ -53,6 +67,8 @@ export interface SaleView {
   readonly sessionStartTime: string;
   readonly roomNumber: string;
   readonly paidAt: string;
+  /** Set when the screening was cancelled and the seat refunded. */
+  readonly refundedAt?: string;
 }
 
 export interface UserSalesView {

@@ -18,6 +18,29 @@ export type SessionCommand =
       readonly saleIds: readonly string[];
     }
   | { readonly type: 'CancelReservation'; readonly reservationId: string; readonly userId: string; readonly now: number }
-  | { readonly type: 'ExpireDue'; readonly now: number };
+  | { readonly type: 'ExpireDue'; readonly now: number }
+  | BoxOfficeCommand;
 
 export type SessionCommandType = SessionCommand['type'];
+
+/** The box office's commands (src/domain/box-office.ts). */
+export type BoxOfficeCommand =
+  | {
+      readonly type: 'HoldBestAvailable';
+      readonly reservationId: string;
+      readonly userId: string;
+      readonly quantity: number;
+      readonly category?: string;
+      readonly now: number;
+      readonly ttlMs: number;
+      readonly maxSeats: number;
+    }
+  | {
+      readonly type: 'ExtendHold';
+      readonly reservationId: string;
+      readonly userId: string;
+      readonly now: number;
+      readonly extensionMs: number;
+      readonly maxExtensions: number;
+    }
+  | { readonly type: 'CancelSession'; readonly now: number };

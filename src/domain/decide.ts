@@ -1,8 +1,11 @@
 import type { SessionCommand } from './commands';
 import type { DomainError } from './domain-error';
 import type { SessionEvent } from './events';
+import { decideBoxOffice, freeSeatsAt } from './box-office';
 import { seatSet } from './seat-layout';
+import { priceOfSeats, seatingPlan } from './seating';
 import { dueHolds, type Reservation, type SessionState } from './session-state';
+import { avoidableStrandedSeat } from './stranded-seats';
 
 export type Decision =
   | { readonly ok: true; readonly events: readonly SessionEvent[] }
@@ -29,10 +32,18 @@ export function decide(command: SessionCommand, state: SessionState): Decision {
       return decideCancel(command, state);
     case 'ExpireDue':
       return accept(dueHolds(state, command.now).map((r) => expiredEvent(r, command.now)));
+    case 'HoldBestAvailable':
+    case 'ExtendHold':
+    case 'CancelSession':
+      return decideBoxOffice(command, state, decideHold);
   }
 }
 
-function decideHold(command: Extract<SessionCommand, { type: 'HoldSeats' }>, state: SessionState): Decision {
+function decideHold(
+  command: Extract<SessionCommand, { type: 'HoldSeats' }>,
+  state: SessionState,
+  options = { strandingChecked: false },
+): Decision {
   const { seatNumbers, now } = command;
   const existing = state.reservations.get(command.reservationId);
   if (existing) {
@@ -40,6 +51,7 @@ function decideHold(command: Extract<SessionCommand, { type: 'HoldSeats' }>, sta
     const same = existing.userId === command.userId && sameSeats(existing.seatNumbers, seatNumbers);
     return same ? accept([]) : refuse({ code: 'RESERVATION_ID_TAKEN' });
   }
+  if (state.cancelledAt !== undefined) return refuse({ code: 'SESSION_CANCELLED' });
   if (seatNumbers.length === 0) return refuse({ code: 'NO_SEATS' });
   if (seatNumbers.length > command.maxSeats) return refuse({ code: 'TOO_MANY_SEATS', max: command.maxSeats });
   const duplicates = seatNumbers.filter((s, i) => seatNumbers.indexOf(s) !== i);
@@ -56,6 +68,13 @@ function decideHold(command: Extract<SessionCommand, { type: 'HoldSeats' }>, sta
     return taken !== undefined && !(taken.status === 'RESERVED' && freed.has(taken.reservationId));
   });
   if (unavailable.length > 0) return refuse({ code: 'SEATS_UNAVAILABLE', seats: unavailable });
+  const plan = seatingPlan(state.info);
+  const notForSale = seatNumbers.filter((s) => plan.seats.get(s)?.blocked);
+  if (notForSale.length > 0) return refuse({ code: 'SEATS_NOT_FOR_SALE', seats: notForSale });
+  if (plan.singleSeatRule === 'ALL_HOLDS' && !options.strandingChecked) {
+    const stranded = avoidableStrandedSeat(plan, freeSeatsAt(state, now), seatNumbers);
+    if (stranded !== undefined) return refuse({ code: 'WOULD_STRAND_SEAT', seat: stranded });
+  }
 
   const blocking = due.filter((r) => r.seatNumbers.some((s) => seatNumbers.includes(s)));
   return accept([
@@ -65,7 +84,7 @@ function decideHold(command: Extract<SessionCommand, { type: 'HoldSeats' }>, sta
       reservationId: command.reservationId,
       userId: command.userId,
       seatNumbers: [...seatNumbers],
-      amountCents: state.info.priceCents * seatNumbers.length,
+      amountCents: priceOfSeats(plan, seatNumbers),
       createdAt: now,
       expiresAt: now + command.ttlMs,
     },
@@ -79,13 +98,17 @@ function decideConfirm(command: Extract<SessionCommand, { type: 'ConfirmPayment'
   if (r.status === 'CONFIRMED') return accept([]);
   if (r.expiresAt <= command.now) return refuse({ code: 'RESERVATION_EXPIRED' });
   if (command.saleIds.length < r.seatNumbers.length) return refuse({ code: 'SALE_IDS_MISSING' });
-  const perSeat = state.info.priceCents;
+  const plan = seatingPlan(state.info);
   return accept([
     {
       type: 'payment.confirmed',
       reservationId: r.id,
       userId: r.userId,
-      sales: r.seatNumbers.map((seatNumber, i) => ({ id: command.saleIds[i], seatNumber, amountCents: perSeat })),
+      sales: r.seatNumbers.map((seatNumber, i) => ({
+        id: command.saleIds[i],
+        seatNumber,
+        amountCents: plan.seats.get(seatNumber)?.category.priceCents ?? 0,
+      })),
       paidAt: command.now,
     },
   ]);

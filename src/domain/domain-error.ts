@@ -11,6 +11,13 @@ export type DomainError =
   | { readonly code: 'RESERVATION_EXPIRED' }
   | { readonly code: 'RESERVATION_CANCELLED' }
   | { readonly code: 'RESERVATION_CONFIRMED' }
-  | { readonly code: 'SALE_IDS_MISSING' };
+  | { readonly code: 'SALE_IDS_MISSING' }
+  // the box office's rules
+  | { readonly code: 'SEATS_NOT_FOR_SALE'; readonly seats: readonly string[] }
+  | { readonly code: 'UNKNOWN_CATEGORY'; readonly category: string }
+  | { readonly code: 'NO_ADJACENT_SEATS'; readonly quantity: number; readonly largestBlock: number }
+  | { readonly code: 'WOULD_STRAND_SEAT'; readonly seat: string }
+  | { readonly code: 'SESSION_CANCELLED' }
+  | { readonly code: 'EXTENSION_LIMIT_REACHED'; readonly max: number };
 
 export type DomainErrorCode = DomainError['code'];

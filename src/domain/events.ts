@@ -19,6 +19,29 @@ export type SessionEvent =
       readonly userId: string;
       readonly sales: readonly SaleLine[];
       readonly paidAt: number;
+    }
+  | BoxOfficeEvent;
+
+/** Facts of the box office's rules (src/domain/box-office.ts). */
+export type BoxOfficeEvent =
+  | {
+      readonly type: 'reservation.extended';
+      readonly reservationId: string;
+      readonly userId: string;
+      readonly expiresAt: number;
+      /** Extensions so far, this one included. */
+      readonly extensions: number;
+      readonly at: number;
+    }
+  | { readonly type: 'session.cancelled'; readonly at: number }
+  | {
+      readonly type: 'sale.refunded';
+      readonly saleId: string;
+      readonly reservationId: string;
+      readonly userId: string;
+      readonly seatNumber: string;
+      readonly amountCents: number;
+      readonly at: number;
     };
 
 export type SessionEventType = SessionEvent['type'];

@@ -1,5 +1,6 @@
 import type { SessionEvent } from './events';
 import { PersistentMap } from './persistent-map';
+import { evolveBoxOffice } from './evolve-box-office';
 import type { Reservation, SessionState, TakenSeat } from './session-state';
 
 /**
@@ -53,6 +54,10 @@ export function evolve(state: SessionState, event: SessionEvent): SessionState {
         }),
       };
     }
+    case 'reservation.extended':
+    case 'session.cancelled':
+    case 'sale.refunded':
+      return evolveBoxOffice(state, event);
   }
 }
 

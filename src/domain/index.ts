@@ -1,3 +1,5 @@
+export * from './best-available';
+export * from './box-office';
 export * from './commands';
 export * from './decide';
 export * from './domain-error';
@@ -5,4 +7,6 @@ export * from './events';
 export * from './evolve';
 export * from './money';
 export * from './seat-layout';
+export * from './seating';
 export * from './session-state';
+export * from './stranded-seats';

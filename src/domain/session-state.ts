@@ -1,6 +1,7 @@
 import { PersistentMap } from './persistent-map';
 
 /** The in-memory state of one cinema session's seats, as the decider sees it. */
+import { seatingPlan, type SeatingSpec } from './seating';
 
 export interface SessionInfo {
   readonly sessionId: string;
@@ -10,9 +11,11 @@ export interface SessionInfo {
   readonly priceCents: number;
   /** Every seat of the room in row-then-number order. */
   readonly seatLabels: readonly string[];
+  /** Categories, blocked seats, wheelchair spaces, aisles (src/domain/seating.ts); none: one category at priceCents. */
+  readonly seating?: SeatingSpec;
 }
 
-export type ReservationStatus = 'PENDING' | 'CONFIRMED' | 'EXPIRED' | 'CANCELLED';
+export type ReservationStatus = 'PENDING' | 'CONFIRMED' | 'EXPIRED' | 'CANCELLED' | 'REFUNDED';
 
 export interface SaleLine {
   readonly id: string;
@@ -31,6 +34,8 @@ export interface Reservation {
   readonly expiresAt: number;
   readonly paidAt?: number;
   readonly sales?: readonly SaleLine[];
+  /** How many times the hold was extended (none when absent). */
+  readonly extensions?: number;
 }
 
 export type TakenSeat = { readonly reservationId: string; readonly status: 'RESERVED' | 'SOLD' };
@@ -44,6 +49,8 @@ export interface SessionState {
    * reservations table keeps its final status, and the shell answers for it from there.
    */
   readonly reservations: ReadonlyMap<string, Reservation>;
+  /** Set once the screening is cancelled: no new holds, nothing available. */
+  readonly cancelledAt?: number;
 }
 
 export function initialState(info: SessionInfo): SessionState {
@@ -51,7 +58,13 @@ export function initialState(info: SessionInfo): SessionState {
 }
 
 export function availableSeatCount(state: SessionState): number {
-  return state.info.seatLabels.length - state.taken.size;
+  if (state.cancelledAt !== undefined) return 0;
+  return state.info.seatLabels.length - state.taken.size - blockedSeatCount(state.info);
+}
+
+/** Seats the seating plan keeps off sale (none without a plan). */
+export function blockedSeatCount(info: SessionInfo): number {
+  return info.seating?.blocked?.length ? seatingPlan(info).blockedCount : 0;
 }
 
 /** Pending reservations whose hold is due to expire at `now` or earlier, earliest due (then made) first. */

@@ -1,3 +1,4 @@
+import { categoryNameSchema, seatingLayoutSchema } from './seating-schema';
 import { z } from './zod';
 
 /**
@@ -40,6 +41,7 @@ export const newSessionSchema = z
       .openapi({ description: 'Price of one seat, at most 2 decimals', multipleOf: 0.01, example: 25 }),
     numberOfSeats: z.number().int().min(1).max(2000).openapi({ example: 16 }),
     seatsPerRow: z.number().int().min(1).max(50).default(10).openapi({ description: 'Seats per row (default 10)' }),
+    layout: seatingLayoutSchema.optional(),
   })
   .openapi('NewSession');
 
@@ -59,10 +61,27 @@ export function reserveBodySchema(maxSeats: number) {
             seen.add(seat);
           });
         })
+        .optional()
         .openapi({ description: `1 to ${maxSeats} distinct seat labels`, uniqueItems: true, example: ['A1', 'A2'] }),
+      quantity: z
+        .number()
+        .int()
+        .min(1)
+        .max(maxSeats)
+        .optional()
+        .openapi({ description: 'Best available: this many adjacent seats in one row, instead of seatNumbers', example: 2 }),
+      category: categoryNameSchema.optional().openapi({ description: 'Best available only in this category' }),
       userId: userIdSchema,
     })
-    .openapi('ReserveBody');
+    .superRefine((body, ctx) => {
+      if ((body.seatNumbers === undefined) === (body.quantity === undefined)) {
+        ctx.addIssue({ code: 'custom', message: 'give either seatNumbers or quantity (best available)', path: ['seatNumbers'] });
+      }
+      if (body.category !== undefined && body.quantity === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'category goes with quantity (best available)', path: ['category'] });
+      }
+    })
+    .openapi('ReserveBody', { description: 'Either seatNumbers (the seats named) or quantity (best available)' });
 }
 
 export type ReserveBody = z.output<ReturnType<typeof reserveBodySchema>>;
@@ -72,6 +91,8 @@ export const confirmBodySchema = z
   .openapi('ConfirmPaymentBody');
 
 export const cancelBodySchema = z.object({ userId: userIdSchema }).openapi('CancelBody');
+
+export const extendBodySchema = z.object({ userId: userIdSchema }).openapi('ExtendBody');
 
 export const sessionIdParamsSchema = z.object({ id: uuid('Session id') });
 export const reservationIdParamsSchema = z.object({ id: uuid('Reservation id') });

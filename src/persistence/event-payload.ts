@@ -37,6 +37,29 @@ export function eventPayload(sessionId: string, event: SessionEvent): Record<str
         totalAmount: fromCents(event.sales.reduce((sum, s) => sum + s.amountCents, 0)),
         paidAt: new Date(event.paidAt).toISOString(),
       };
+    case 'reservation.extended':
+      return {
+        type: event.type,
+        sessionId,
+        reservationId: event.reservationId,
+        userId: event.userId,
+        expiresAt: new Date(event.expiresAt).toISOString(),
+        extensions: event.extensions,
+        at: new Date(event.at).toISOString(),
+      };
+    case 'session.cancelled':
+      return { type: event.type, sessionId, at: new Date(event.at).toISOString() };
+    case 'sale.refunded':
+      return {
+        type: event.type,
+        sessionId,
+        saleId: event.saleId,
+        reservationId: event.reservationId,
+        userId: event.userId,
+        seatNumber: event.seatNumber,
+        amount: fromCents(event.amountCents),
+        at: new Date(event.at).toISOString(),
+      };
   }
 }
 

@@ -12,6 +12,7 @@ export interface SaleRecord {
   readonly sessionStartTime: Date;
   readonly roomNumber: string;
   readonly paidAt: Date;
+  readonly refundedAt?: Date;
 }
 
 export interface SaleQueries {
@@ -21,7 +22,7 @@ export interface SaleQueries {
 }
 
 const SELECT_SALES = `
-  SELECT s.id, s.reservation_id, s.session_id, s.seat_number, s.user_id, s.amount_cents, s.paid_at,
+  SELECT s.id, s.reservation_id, s.session_id, s.seat_number, s.user_id, s.amount_cents, s.paid_at, s.refunded_at,
          se.movie_name, se.start_time, se.room_number
     FROM sales s JOIN sessions se ON se.id = s.session_id`;
 
@@ -33,6 +34,7 @@ interface SaleJoinRow {
   user_id: string;
   amount_cents: number | string;
   paid_at: Date;
+  refunded_at: Date | null;
   movie_name: string;
   start_time: Date;
   room_number: string;
@@ -50,6 +52,7 @@ function toRecord(r: SaleJoinRow): SaleRecord {
     sessionStartTime: new Date(r.start_time),
     roomNumber: r.room_number,
     paidAt: new Date(r.paid_at),
+    ...(r.refunded_at ? { refundedAt: new Date(r.refunded_at) } : {}),
   };
 }
 

@@ -13,6 +13,7 @@ export interface ReservationStateRow {
   readonly amount_cents: number | string;
   readonly expires_at: Date | string;
   readonly created_at: Date | string;
+  readonly extensions?: number | string;
 }
 
 export interface SaleStateRow {
@@ -46,6 +47,7 @@ export function seatStateFromRows(
       amountCents: Number(row.amount_cents),
       createdAt: new Date(row.created_at).getTime(),
       expiresAt: new Date(row.expires_at).getTime(),
+      ...(Number(row.extensions ?? 0) > 0 ? { extensions: Number(row.extensions) } : {}),
       ...(sold ? { paidAt: sold.paidAt, sales: sold.lines } : {}),
     };
     byId.set(r.id, r);
@@ -55,15 +57,31 @@ export function seatStateFromRows(
   return { info, taken, reservations: byId };
 }
 
-/** What a batch of events does to the reservations table: new rows (with their final status) and status changes. */
+/** A changed row: its new status and, once extended, its new expiry and extension count. */
+export interface ReservationChange {
+  readonly id: string;
+  readonly status: ReservationStatus;
+  readonly expires_at?: string;
+  readonly extensions?: number;
+}
+
+/**
+ * What a batch of events does to the reservations table: new rows (with their final status and expiry) and changes
+ * of rows written before.
+ */
 export function reservationWrites(events: readonly SessionEvent[]): {
   inserts: Record<string, unknown>[];
-  statusChanges: { id: string; status: ReservationStatus }[];
+  statusChanges: ReservationChange[];
 } {
   const created = new Map<string, Extract<SessionEvent, { type: 'reservation.created' }>>();
   const status = new Map<string, ReservationStatus>();
+  const extended = new Map<string, { expires_at: string; extensions: number }>();
   for (const e of events) {
+    if (e.type === 'session.cancelled') continue;
     if (e.type === 'reservation.created') created.set(e.reservationId, e);
+    if (e.type === 'reservation.extended') {
+      extended.set(e.reservationId, { expires_at: new Date(e.expiresAt).toISOString(), extensions: e.extensions });
+    }
     status.set(e.reservationId, STATUS_AFTER[e.type]);
   }
   const inserts = [...created.values()].map((e) => ({
@@ -74,14 +92,20 @@ export function reservationWrites(events: readonly SessionEvent[]): {
     amount_cents: e.amountCents,
     expires_at: new Date(e.expiresAt).toISOString(),
     created_at: new Date(e.createdAt).toISOString(),
+    extensions: 0,
+    ...extended.get(e.reservationId),
   }));
-  const statusChanges = [...status].filter(([id]) => !created.has(id)).map(([id, s]) => ({ id, status: s }));
+  const statusChanges = [...status]
+    .filter(([id]) => !created.has(id))
+    .map(([id, s]) => ({ id, status: s, ...extended.get(id) }));
   return { inserts, statusChanges };
 }
 
-const STATUS_AFTER: Record<SessionEvent['type'], ReservationStatus> = {
+const STATUS_AFTER: Record<Exclude<SessionEvent['type'], 'session.cancelled'>, ReservationStatus> = {
   'reservation.created': 'PENDING',
   'reservation.expired': 'EXPIRED',
   'reservation.cancelled': 'CANCELLED',
   'payment.confirmed': 'CONFIRMED',
+  'reservation.extended': 'PENDING',
+  'sale.refunded': 'REFUNDED',
 };

@@ -38,24 +38,32 @@ export interface SeatStateStore {
  */
 const COMMIT_SQL = `
   WITH fence AS (
-    UPDATE sessions SET available_seats = $3 WHERE id = $1 AND epoch = $2 RETURNING id
+    UPDATE sessions SET available_seats = $3, cancelled_at = $10, is_active = ($10::timestamptz IS NULL)
+     WHERE id = $1 AND epoch = $2 RETURNING id
   ), inserted AS (
-    INSERT INTO reservations (id, session_id, user_id, seat_numbers, status, amount_cents, expires_at, created_at, updated_at)
-    SELECT x.id, fence.id, x.user_id, x.seat_numbers, x.status, x.amount_cents, x.expires_at, x.created_at, $8
+    INSERT INTO reservations (id, session_id, user_id, seat_numbers, status, amount_cents, expires_at, created_at, updated_at,
+                              extensions)
+    SELECT x.id, fence.id, x.user_id, x.seat_numbers, x.status, x.amount_cents, x.expires_at, x.created_at, $8, x.extensions
       FROM fence, jsonb_to_recordset($4::jsonb) AS x(id uuid, user_id varchar, seat_numbers jsonb, status varchar,
-           amount_cents bigint, expires_at timestamptz, created_at timestamptz)
+           amount_cents bigint, expires_at timestamptz, created_at timestamptz, extensions integer)
     ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at
     RETURNING 1
   ), changed AS (
-    UPDATE reservations SET status = x.status, updated_at = $8
-      FROM fence, jsonb_to_recordset($9::jsonb) AS x(id uuid, status varchar)
+    UPDATE reservations SET status = x.status, updated_at = $8,
+           expires_at = COALESCE(x.expires_at, reservations.expires_at), extensions = COALESCE(x.extensions, reservations.extensions)
+      FROM fence, jsonb_to_recordset($9::jsonb) AS x(id uuid, status varchar, expires_at timestamptz, extensions integer)
      WHERE reservations.id = x.id
     RETURNING 1
   ), sold AS (
-    INSERT INTO sales (id, reservation_id, session_id, seat_number, user_id, amount_cents, paid_at)
-    SELECT x.id, x.reservation_id, fence.id, x.seat_number, x.user_id, x.amount_cents, x.paid_at
+    INSERT INTO sales (id, reservation_id, session_id, seat_number, user_id, amount_cents, paid_at, refunded_at)
+    SELECT x.id, x.reservation_id, fence.id, x.seat_number, x.user_id, x.amount_cents, x.paid_at, x.refunded_at
       FROM fence, jsonb_to_recordset($5::jsonb) AS x(id uuid, reservation_id uuid, seat_number varchar,
-           user_id varchar, amount_cents integer, paid_at timestamptz)
+           user_id varchar, amount_cents integer, paid_at timestamptz, refunded_at timestamptz)
+    RETURNING 1
+  ), refunded AS (
+    UPDATE sales SET refunded_at = x.at
+      FROM fence, jsonb_to_recordset($11::jsonb) AS x(id uuid, at timestamptz)
+     WHERE sales.id = x.id
     RETURNING 1
   ), published AS (
     INSERT INTO outbox (session_id, epoch, type, payload, created_at)
@@ -68,7 +76,7 @@ const COMMIT_SQL = `
     RETURNING 1
   )
   SELECT (SELECT count(*) FROM fence) AS fenced,
-         (SELECT count(*) FROM inserted) + (SELECT count(*) FROM changed) + (SELECT count(*) FROM sold) + (SELECT count(*) FROM published)
+         (SELECT count(*) FROM inserted) + (SELECT count(*) FROM changed) + (SELECT count(*) FROM sold) + (SELECT count(*) FROM refunded) + (SELECT count(*) FROM published)
            + (SELECT count(*) FROM header) AS written`;
 
 export function createSeatStateStore(dataSource: DataSource): SeatStateStore {
@@ -86,7 +94,7 @@ export function createSeatStateStore(dataSource: DataSource): SeatStateStore {
       const [row, reservations, sales] = await Promise.all([
         dataSource.getRepository(SessionEntity).findOneByOrFail({ id: sessionId }),
         dataSource.query(
-          `SELECT id, user_id, seat_numbers, status, amount_cents, expires_at, created_at
+          `SELECT id, user_id, seat_numbers, status, amount_cents, expires_at, created_at, extensions
              FROM reservations WHERE session_id = $1 AND status IN ('PENDING', 'CONFIRMED')`,
           [sessionId],
         ) as Promise<ReservationStateRow[]>,
@@ -96,11 +104,16 @@ export function createSeatStateStore(dataSource: DataSource): SeatStateStore {
         ) as Promise<SaleStateRow[]>,
       ]);
       const record = toSessionRecord(row);
-      return { record, epoch: Number(bumped[0].epoch), state: seatStateFromRows(sessionInfo(record), reservations, sales) };
+      const state = seatStateFromRows(sessionInfo(record), reservations, sales);
+      const cancelled = record.cancelledAt ? { cancelledAt: record.cancelledAt.getTime() } : {};
+      return { record, epoch: Number(bumped[0].epoch), state: { ...state, ...cancelled } };
     },
 
     async commit({ sessionId, epoch, events, state }) {
       const { inserts, statusChanges } = reservationWrites(events);
+      // A sale refunded in the batch that made it is inserted refunded (the CTEs of one statement see one snapshot).
+      const refunds = new Map<string, string>();
+      for (const e of events) if (e.type === 'sale.refunded') refunds.set(e.saleId, new Date(e.at).toISOString());
       const sales = events.flatMap((e) =>
         e.type === 'payment.confirmed'
           ? e.sales.map((s) => ({
@@ -110,6 +123,7 @@ export function createSeatStateStore(dataSource: DataSource): SeatStateStore {
               user_id: e.userId,
               amount_cents: s.amountCents,
               paid_at: new Date(e.paidAt).toISOString(),
+              refunded_at: refunds.get(s.id) ?? null,
             }))
           : [],
       );
@@ -125,6 +139,8 @@ export function createSeatStateStore(dataSource: DataSource): SeatStateStore {
         next === undefined ? null : new Date(next),
         new Date(),
         JSON.stringify(statusChanges),
+        state.cancelledAt === undefined ? null : new Date(state.cancelledAt),
+        JSON.stringify([...refunds].map(([id, at]) => ({ id, at }))),
       ]);
       if (Number(result?.fenced ?? 0) === 0) throw new FencedWriteError(sessionId, epoch);
     },

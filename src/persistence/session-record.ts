@@ -1,4 +1,4 @@
-import type { SessionInfo } from '../domain';
+import type { SeatingSpec, SessionInfo } from '../domain';
 import { seatLabels } from '../domain';
 import type { SessionRow } from './entities';
 
@@ -14,6 +14,9 @@ export interface SessionRecord {
   readonly availableSeats: number;
   readonly isActive: boolean;
   readonly createdAt: Date;
+  /** The seating plan; absent: one category at `priceCents`. */
+  readonly seating?: SeatingSpec;
+  readonly cancelledAt?: Date;
 }
 
 export function toSessionRecord(row: SessionRow): SessionRecord {
@@ -28,6 +31,8 @@ export function toSessionRecord(row: SessionRow): SessionRecord {
     availableSeats: Number(row.availableSeats),
     isActive: Boolean(row.isActive),
     createdAt: new Date(row.createdAt),
+    ...(row.seating ? { seating: row.seating as SeatingSpec } : {}),
+    ...(row.cancelledAt ? { cancelledAt: new Date(row.cancelledAt) } : {}),
   };
 }
 
@@ -39,5 +44,6 @@ export function sessionInfo(record: SessionRecord): SessionInfo {
     roomNumber: record.roomNumber,
     priceCents: record.priceCents,
     seatLabels: seatLabels(record.totalSeats, record.seatsPerRow),
+    ...(record.seating ? { seating: record.seating } : {}),
   };
 }

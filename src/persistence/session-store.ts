@@ -1,10 +1,11 @@
 import type { DataSource } from 'typeorm';
+import { availableSeatCount, initialState } from '../domain';
 import { eventTypes } from './event-payload';
 import { SessionEntity } from './entities';
-import { toSessionRecord, type SessionRecord } from './session-record';
+import { sessionInfo, toSessionRecord, type SessionRecord } from './session-record';
 
 /** A session about to be created: every seat is available and it is on sale. */
-export type NewSessionRecord = Omit<SessionRecord, 'availableSeats' | 'isActive'>;
+export type NewSessionRecord = Omit<SessionRecord, 'availableSeats' | 'isActive' | 'cancelledAt'>;
 
 export interface SessionStore {
   create(session: NewSessionRecord): Promise<SessionRecord>;
@@ -17,13 +18,16 @@ export function createSessionStore(dataSource: DataSource): SessionStore {
   const repo = dataSource.getRepository(SessionEntity);
   return {
     async create(s) {
-      const record: SessionRecord = { ...s, availableSeats: s.totalSeats, isActive: true };
+      const created: SessionRecord = { ...s, availableSeats: s.totalSeats, isActive: true };
+      // Seats the plan keeps off sale are never available.
+      const record: SessionRecord = { ...created, availableSeats: availableSeatCount(initialState(sessionInfo(created))) };
       await dataSource.transaction(async (em) => {
         await em.query(
           `INSERT INTO sessions (id, movie_name, start_time, room_number, ticket_price_cents, total_seats,
-             seats_per_row, available_seats, is_active, epoch, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $6, true, 0, $8)`,
-          [s.id, s.movieName, s.startTime, s.roomNumber, s.priceCents, s.totalSeats, s.seatsPerRow, s.createdAt],
+             seats_per_row, available_seats, is_active, epoch, created_at, seating)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $9, true, 0, $8, $10)`,
+          [s.id, s.movieName, s.startTime, s.roomNumber, s.priceCents, s.totalSeats, s.seatsPerRow, s.createdAt,
+            record.availableSeats, s.seating ? JSON.stringify(s.seating) : null],
         );
         await em.query(
           `INSERT INTO session_snapshots (session_id, epoch, version, next_expiry_at, updated_at)
@@ -42,6 +46,7 @@ export function createSessionStore(dataSource: DataSource): SessionStore {
             ticketPrice: s.priceCents / 100,
             totalSeats: s.totalSeats,
             seatsPerRow: s.seatsPerRow,
+            ...(s.seating ? { seating: s.seating } : {}),
           }),
           s.createdAt,
         ]);

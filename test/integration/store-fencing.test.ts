@@ -37,7 +37,7 @@ describe.each(storages())('the seat-state store on %s', (storage) => {
     return id;
   }
 
-  const hold = (reservationId: string, seat: string): SessionEvent => ({
+  const hold = (reservationId: string, seat: string): Extract<SessionEvent, { type: 'reservation.created' }> => ({
     type: 'reservation.created',
     reservationId,
     userId: 'u1',

@@ -52,7 +52,7 @@ class Tables {
           expiresAt: new Date(e.expiresAt),
           createdAt: new Date(e.createdAt),
         });
-      } else {
+      } else if (e.type === 'payment.confirmed' || e.type === 'reservation.expired' || e.type === 'reservation.cancelled') {
         const row = this.reservations.get(e.reservationId);
         if (!row) throw new Error(`no row for ${e.reservationId}`);
         const status = e.type === 'payment.confirmed' ? 'CONFIRMED' : e.type === 'reservation.expired' ? 'EXPIRED' : 'CANCELLED';
@@ -140,6 +140,12 @@ export function inMemoryCinema(options: { start?: number } = {}) {
         return { ...request, now };
       case 'ExpireDue':
         return { type: 'ExpireDue', now };
+      case 'HoldBestAvailable':
+        return { ...request, now, ttlMs: HOLD_TTL_MS, maxSeats: MAX_SEATS };
+      case 'ExtendHold':
+        return { ...request, now, extensionMs: 60_000, maxExtensions: 1 };
+      case 'CancelSession':
+        return { type: 'CancelSession', now };
     }
   }
 
@@ -202,7 +208,7 @@ function reservationAfter(
 ): Reservation | undefined {
   const live = after.reservations.get(id);
   if (live) return live;
-  const ending = events.find((e) => e.reservationId === id && (e.type === 'reservation.expired' || e.type === 'reservation.cancelled'));
+  const ending = events.find((e) => (e.type === 'reservation.expired' || e.type === 'reservation.cancelled') && e.reservationId === id);
   const previous = before.reservations.get(id);
   if (!ending || !previous) return undefined;
   return { ...previous, status: ending.type === 'reservation.expired' ? 'EXPIRED' : 'CANCELLED' };

@@ -7,6 +7,7 @@ import { replyOf, sendReply } from '../reply';
 import {
   cancelBodySchema,
   confirmBodySchema,
+  extendBodySchema,
   reservationIdParamsSchema,
   reserveBodySchema,
   userIdParamsSchema,
@@ -55,6 +56,12 @@ export function reservationRoutes(deps: ReservationRoutesDeps): Router {
     const { id } = parseParams(req, reservationIdParamsSchema);
     const { userId } = parseBody(req, cancelBodySchema);
     sendReply(res, replyOf(await service.cancelReservation({ reservationId: id, userId }), 200));
+  });
+
+  router.post('/reservations/:id/extend', async (req, res) => {
+    const { id } = parseParams(req, reservationIdParamsSchema);
+    const { userId } = parseBody(req, extendBodySchema);
+    res.json(await service.extendReservation({ reservationId: id, userId }));
   });
 
   router.get('/reservations/user/:userId', async (req, res) => {

@@ -21,6 +21,11 @@ export function sessionRoutes(deps: { service: CinemaService }): Router {
     res.json(await service.getSession(parseParams(req, sessionIdParamsSchema).id));
   });
 
+  // Open like POST /sessions for now; admin-only once the service has roles.
+  router.post('/sessions/:id/cancel', async (req, res) => {
+    res.json(await service.cancelSession(parseParams(req, sessionIdParamsSchema).id));
+  });
+
   // Hot path: the service hands over the document already serialized and encoded; send the bytes as they are.
   router.get('/sessions/:id/availability', async (req, res) => {
     const body = await service.availability(parseParams(req, sessionIdParamsSchema).id);

@@ -13,6 +13,9 @@ export interface SessionRow {
   isActive: boolean;
   epoch: string;
   createdAt: Date;
+  /** The seating plan as the box office gave it (src/domain/seating.ts); null: one category at the ticket price. */
+  seating: unknown;
+  cancelledAt: Date | null;
 }
 
 export const SessionEntity = new EntitySchema<SessionRow>({
@@ -30,5 +33,7 @@ export const SessionEntity = new EntitySchema<SessionRow>({
     isActive: { name: 'is_active', type: 'boolean', default: true },
     epoch: { type: 'bigint', default: 0 },
     createdAt: { name: 'created_at', type: 'timestamptz', default: () => 'now()' },
+    seating: { type: 'jsonb', nullable: true },
+    cancelledAt: { name: 'cancelled_at', type: 'timestamptz', nullable: true },
   },
 });

@@ -138,7 +138,7 @@ describe('GroupCommitter: only real changes are written and counted', () => {
     await settle();
     transactions[1].makeDurable();
     await committer.idle();
-    expect(transactions.map((t) => t.batch.events.map((e) => e.reservationId))).toEqual([['r1'], ['r2', 'r3']]);
+    expect(transactions.map((t) => t.batch.events.map((e) => ('reservationId' in e ? e.reservationId : e.type)))).toEqual([['r1'], ['r2', 'r3']]);
     expect(committedSizes).toEqual([1, 2]);
   });
 

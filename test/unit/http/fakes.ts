@@ -18,6 +18,8 @@ export const session: SessionView = {
   totalSeats: 16,
   availableSeats: 16,
   createdAt: '2029-12-01T10:00:00.000Z',
+  status: 'ON_SALE',
+  categories: [{ name: 'STANDARD', price: 25 }],
 };
 
 export const reservation: ReservationView = {
@@ -51,7 +53,9 @@ export function fakeService(): jest.Mocked<CinemaService> {
     listSessions: jest.fn(async () => [session]),
     getSession: jest.fn(async (_id: string) => session),
     availability: jest.fn(async (_id: string) => Buffer.from('{"sessionId":"x","seats":[]}')),
-    reserve: jest.fn(async (input) => ({ ...reservation, seatNumbers: [...input.seatNumbers], userId: input.userId })),
+    reserve: jest.fn(async (input) => ({ ...reservation, seatNumbers: [...(input.seatNumbers ?? [])], userId: input.userId })),
+    extendReservation: jest.fn(async (_input: { reservationId: string; userId: string }) => reservation),
+    cancelSession: jest.fn(async (_id: string) => ({ ...session, status: 'CANCELLED' as const, isActive: false })),
     getReservation: jest.fn(async (_id: string) => reservation),
     listUserReservations: jest.fn(async (_userId: string) => [reservation]),
     confirmPayment: jest.fn(async (_input: { reservationId: string; userId: string }) => [sale]),
