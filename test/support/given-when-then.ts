@@ -21,16 +21,19 @@ import {
   type SessionEvent,
   type SessionInfo,
   type SessionState,
+  type SeatingSpec,
 } from '../../src/domain';
 
 export interface SessionOptions {
   readonly numberOfSeats?: number;
   readonly seatsPerRow?: number;
   readonly priceCents?: number;
+  /** A seating plan (categories, blocked seats, wheelchair spaces, aisles, single-seat rule); none by default. */
+  readonly seating?: SeatingSpec;
 }
 
 /** A session with a fresh random id: 16 seats of 10 per row (A1..A10, B1..B6) at 25.00 unless told otherwise. */
-export function sessionInfo({ numberOfSeats = 16, seatsPerRow = 10, priceCents = 2500 }: SessionOptions = {}): SessionInfo {
+export function sessionInfo({ numberOfSeats = 16, seatsPerRow = 10, priceCents = 2500, seating }: SessionOptions = {}): SessionInfo {
   return {
     sessionId: randomUUID(),
     movieName: 'Dune: Part Two',
@@ -38,6 +41,7 @@ export function sessionInfo({ numberOfSeats = 16, seatsPerRow = 10, priceCents =
     roomNumber: '7',
     priceCents,
     seatLabels: seatLabels(numberOfSeats, seatsPerRow),
+    ...(seating ? { seating } : {}),
   };
 }
 

@@ -78,3 +78,55 @@ export function paid(
     paidAt: at,
   };
 }
+
+// ---- the box office's rules ----------------------------------------------------------------------------------
+
+export const EXTENSION = 60_000;
+
+export function holdBest(
+  reservationId: string,
+  quantity: number,
+  { userId = ALICE, now = T0, ttlMs = TTL, maxSeats = MAX_SEATS, category = undefined as string | undefined } = {},
+): SessionCommand {
+  return { type: 'HoldBestAvailable', reservationId, userId, quantity, now, ttlMs, maxSeats, ...(category ? { category } : {}) };
+}
+
+export function extend(
+  reservationId: string,
+  { userId = ALICE, now = T0 + 10_000, extensionMs = EXTENSION, maxExtensions = 1 } = {},
+): SessionCommand {
+  return { type: 'ExtendHold', reservationId, userId, now, extensionMs, maxExtensions };
+}
+
+export function cancelSession(now = T0 + 5_000): SessionCommand {
+  return { type: 'CancelSession', now };
+}
+
+/** A hold with the amount given (seats of different prices). */
+export function createdAt(
+  reservationId: string,
+  seatNumbers: readonly string[],
+  amountCents: number,
+  { userId = ALICE, at = T0, ttlMs = TTL } = {},
+): SessionEvent {
+  return { type: 'reservation.created', reservationId, userId, seatNumbers, amountCents, createdAt: at, expiresAt: at + ttlMs };
+}
+
+export function extended(reservationId: string, expiresAt: number, extensions: number, at: number, userId = ALICE): SessionEvent {
+  return { type: 'reservation.extended', reservationId, userId, expiresAt, extensions, at };
+}
+
+export function sessionCancelled(at: number): SessionEvent {
+  return { type: 'session.cancelled', at };
+}
+
+export function refunded(
+  reservationId: string,
+  saleId: string,
+  seatNumber: string,
+  amountCents: number,
+  at: number,
+  userId = ALICE,
+): SessionEvent {
+  return { type: 'sale.refunded', saleId, reservationId, userId, seatNumber, amountCents, at };
+}
