@@ -13,6 +13,7 @@ import {
 import {
   cancelBodySchema,
   confirmBodySchema,
+  extendBodySchema,
   idempotencyHeadersSchema,
   newSessionSchema,
   reservationIdParamsSchema,
@@ -74,6 +75,14 @@ function apiRoutes(maxSeats: number): RouteConfig[] {
       },
     },
     {
+      method: 'post', path: '/sessions/{id}/cancel', tags: ['Sessions'], summary: 'Cancel a screening',
+      description:
+        'No new holds; pending holds are released; every sold seat is refunded (one `sale.refunded` event each). ' +
+        'Cancelling again answers 200 with the same session. Not yet restricted to administrators.',
+      request: { params: sessionIdParamsSchema },
+      responses: { 200: json('The session, status CANCELLED', sessionSchema), ...problems([400, 404, ...API]) },
+    },
+    {
       method: 'get', path: '/sessions', tags: ['Sessions'], summary: 'List sessions, soonest first',
       responses: { 200: json('Sessions', z.array(sessionSchema)), ...problems(API) },
     },
@@ -90,10 +99,19 @@ function apiRoutes(maxSeats: number): RouteConfig[] {
     },
     {
       method: 'post', path: '/reservations', tags: ['Reservations'], summary: 'Hold seats (all or nothing)',
+      description:
+        'Either the seats named (`seatNumbers`) or best available (`quantity`, optionally `category`): that many ' +
+        'adjacent seats in one row, preferred rows first, then nearest the row centre (README "Box office").',
       request: { headers: idempotencyHeadersSchema, body: jsonBody(reserveBody) },
       responses: {
         201: json('The reservation, PENDING until expiresAt', reservationSchema),
-        ...problems([...BODY, 404, 409, 422, ...API], { 409: 'A seat is not available (see unavailableSeats), or the key is in use' }),
+        ...problems([...BODY, 404, 409, 422, ...API], {
+          409:
+            'A seat is taken or not for sale (/problems/seats-unavailable, /problems/seats-not-for-sale: ' +
+            'unavailableSeats); no block of that size is free (/problems/no-adjacent-seats: largestBlock); the hold ' +
+            'would leave a single seat alone (/problems/single-seat-stranded: strandedSeat); the session is cancelled ' +
+            '(/problems/session-cancelled); or the key is in use',
+        }),
       },
     },
     {
@@ -112,6 +130,17 @@ function apiRoutes(maxSeats: number): RouteConfig[] {
       responses: {
         200: json('The reservation, CANCELLED', reservationSchema),
         ...problems([...BODY, 403, 404, 409, ...API], { 409: 'The reservation is already confirmed' }),
+      },
+    },
+    {
+      method: 'post', path: '/reservations/{id}/extend', tags: ['Reservations'], summary: 'Extend a pending hold',
+      description: 'Adds RESERVATION_EXTENSION_SECONDS to expiresAt, at most MAX_EXTENSIONS times per hold.',
+      request: { params: reservationIdParamsSchema, body: jsonBody(extendBodySchema) },
+      responses: {
+        200: json('The reservation with its new expiresAt', reservationSchema),
+        ...problems([...BODY, 403, 404, 409, 410, ...API], {
+          409: 'The extension limit is reached (/problems/extension-limit-reached), or the reservation is no longer pending',
+        }),
       },
     },
     {

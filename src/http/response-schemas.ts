@@ -5,6 +5,8 @@ import { seatLabelSchema } from './schemas';
 const money = z.number().openapi({ description: 'Amount with at most 2 decimals', example: 25 });
 const instant = z.string().openapi({ format: 'date-time', example: '2030-01-01T20:00:00.000Z' });
 const id = z.uuid();
+const categorySchema = z.object({ name: z.string(), price: money }).openapi('Category');
+const saleStatus = z.enum(['ON_SALE', 'CANCELLED']).openapi({ description: 'CANCELLED once the screening was cancelled' });
 
 export const sessionSchema = z
   .object({
@@ -17,6 +19,9 @@ export const sessionSchema = z
     totalSeats: z.number().int(),
     availableSeats: z.number().int(),
     createdAt: instant,
+    status: saleStatus,
+    cancelledAt: instant.optional(),
+    categories: z.array(categorySchema),
   })
   .openapi('Session');
 
@@ -24,8 +29,11 @@ export const seatSchema = z
   .object({
     seatNumber: seatLabelSchema,
     row: z.string().openapi({ example: 'A' }),
-    status: z.enum(['AVAILABLE', 'RESERVED', 'SOLD']),
+    status: z.enum(['AVAILABLE', 'RESERVED', 'SOLD', 'BLOCKED', 'CANCELLED']),
     isAvailable: z.boolean(),
+    category: z.string(),
+    price: money,
+    wheelchair: z.boolean().openapi({ description: 'A wheelchair space' }),
   })
   .openapi('Seat');
 
@@ -38,6 +46,8 @@ export const availabilitySchema = z
     ticketPrice: money,
     totalSeats: z.number().int(),
     availableSeats: z.number().int(),
+    status: saleStatus,
+    categories: z.array(categorySchema),
     seats: z.array(seatSchema).openapi({ description: 'In row then number order' }),
   })
   .openapi('Availability');
@@ -48,7 +58,7 @@ export const reservationSchema = z
     sessionId: id,
     userId: z.string(),
     seatNumbers: z.array(seatLabelSchema),
-    status: z.enum(['PENDING', 'CONFIRMED', 'EXPIRED', 'CANCELLED']),
+    status: z.enum(['PENDING', 'CONFIRMED', 'EXPIRED', 'CANCELLED', 'REFUNDED']),
     amount: money,
     expiresAt: instant,
     createdAt: instant,
@@ -67,6 +77,7 @@ export const saleSchema = z
     sessionStartTime: instant,
     roomNumber: z.string(),
     paidAt: instant,
+    refundedAt: instant.optional().openapi({ description: 'Set when the screening was cancelled and the seat refunded' }),
   })
   .openapi('Sale');
 
@@ -94,6 +105,8 @@ export const problemSchema = z
     detail: z.string().openapi({ example: 'Seats not available: A1' }),
     errors: z.array(fieldIssueSchema).optional().openapi({ description: 'Validation failures (400)' }),
     unavailableSeats: z.array(seatLabelSchema).optional().openapi({ description: 'Seats that are taken (409)' }),
+    largestBlock: z.number().int().optional().openapi({ description: 'The largest block of adjacent free seats (409 no-adjacent-seats)' }),
+    strandedSeat: seatLabelSchema.optional().openapi({ description: 'The seat the hold would leave alone (409 single-seat-stranded)' }),
   })
   .openapi('Problem', { description: 'RFC 9457 problem details' });
 
