@@ -523,6 +523,11 @@ export class Cluster {
     return this.request(index, 'POST', '/reservations', { sessionId, seatNumbers, userId }, { timeoutMs });
   }
 
+  /** Best available: `quantity` adjacent seats chosen by the session. */
+  reserveBest(index: number, sessionId: string, quantity: number, userId: string, timeoutMs?: number) {
+    return this.request(index, 'POST', '/reservations', { sessionId, quantity, userId }, { timeoutMs });
+  }
+
   confirm(index: number, reservationId: string, userId: string, timeoutMs?: number) {
     return this.request(index, 'POST', '/reservations/confirm-payment', { reservationId, userId }, { timeoutMs });
   }

@@ -133,5 +133,32 @@ describeCluster('cluster: routing over three instances', (env: ClusterEnv) => {
             `invariants ${JSON.stringify(report)}`,
         );
       }), 120_000);
+
+    it('a best-available race for the last block of 4 across instances has one winner and one 409', () =>
+      withLogs(c, async () => {
+        // Two rows of 4: row A is taken, so B1-B4 is the only block of 4 left.
+        const session = await c().createSession(0, 8, { seatsPerRow: 4 });
+        const first = await c().reserve(0, session.id, ['A1', 'A2', 'A3', 'A4'], 'block-holder', 30_000);
+        expect(first.status === 201 ? 201 : summary(first)).toBe(201);
+        const answers = await Promise.all(
+          [1, 2].map(async (node) => ({ node, res: await c().reserveBest(node, session.id, 4, `best-${node}`, 30_000) })),
+        );
+        const statuses = answers.map((a) => a.res.status).sort();
+        expect({ statuses, answers: answers.map((a) => summary(a.res)) }).toEqual({ statuses: [201, 409], answers: expect.any(Array) });
+        const winner = answers.find((a) => a.res.status === 201)!;
+        const loser = answers.find((a) => a.res.status === 409)!;
+        expect(winner.res.body).toMatchObject({ seatNumbers: ['B1', 'B2', 'B3', 'B4'], status: 'PENDING' });
+        expect(loser.res.body).toMatchObject({ type: '/problems/no-adjacent-seats', largestBlock: 0 });
+        for (const i of [0, 1, 2]) {
+          expect(seatMap(await c().availability(i, session.id))).toEqual(
+            Object.fromEntries(['A1', 'A2', 'A3', 'A4', 'B1', 'B2', 'B3', 'B4'].map((s) => [s, 'RESERVED'])),
+          );
+        }
+        const rows = await dbQuery<{ user_id: string }>(c().databaseUrl, `SELECT user_id FROM reservations WHERE session_id = $1 ORDER BY user_id`, [
+          session.id,
+        ]);
+        expect(rows.map((r) => r.user_id)).toEqual(['block-holder', winner.res.body.userId].sort());
+        console.log(`[routing/${redis}] best-available race: winner via instance ${winner.node}, loser via ${loser.node}`);
+      }), 120_000);
   });
 });
