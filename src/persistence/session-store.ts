@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { availableSeatCount, initialState } from '../domain';
+import { availableSeatCount, fromCents, initialState, type SeatingSpec } from '../domain';
 import { eventTypes } from './event-payload';
 import { SessionEntity } from './entities';
 import { sessionInfo, toSessionRecord, type SessionRecord } from './session-record';
@@ -46,7 +46,7 @@ export function createSessionStore(dataSource: DataSource): SessionStore {
             ticketPrice: s.priceCents / 100,
             totalSeats: s.totalSeats,
             seatsPerRow: s.seatsPerRow,
-            ...(s.seating ? { seating: s.seating } : {}),
+            ...(s.seating ? { layout: layoutPayload(s.seating) } : {}),
           }),
           s.createdAt,
         ]);
@@ -61,5 +61,13 @@ export function createSessionStore(dataSource: DataSource): SessionStore {
       const row = await repo.findOneBy({ id });
       return row ? toSessionRecord(row) : null;
     },
+  };
+}
+
+/** The layout as the API took it: prices as numbers, not cents. */
+function layoutPayload({ categories, ...rest }: SeatingSpec): Record<string, unknown> {
+  return {
+    ...rest,
+    ...(categories ? { categories: categories.map(({ priceCents, ...c }) => ({ ...c, price: fromCents(priceCents) })) } : {}),
   };
 }

@@ -19,7 +19,7 @@ async function outbox(instance: Instance, sessionId: string): Promise<{ type: st
 }
 
 describe.each(storages())('the box office on %s', (storage) => {
-  const ctx = useInstance(storage, { RESERVATION_TTL_SECONDS: '5', RESERVATION_EXTENSION_SECONDS: '60', MAX_EXTENSIONS: '1' });
+  const ctx = useInstance(storage, { RESERVATION_TTL_SECONDS: '10', RESERVATION_EXTENSION_SECONDS: '60', MAX_EXTENSIONS: '1' });
   const reserve = (body: object) => ctx.api.post('/reservations').send(body);
 
   it('sells a screening with premium rows and a wheelchair space at exact prices per seat', async () => {
@@ -42,6 +42,8 @@ describe.each(storages())('the box office on %s', (storage) => {
 
     const blocked = expectProblem(await reserve({ sessionId: created.body.id, seatNumbers: ['A2', 'A3'], userId: uid() }), 409);
     expect(blocked).toMatchObject({ type: '/problems/seats-not-for-sale', unavailableSeats: ['A2'] });
+    const announced = (await outbox(ctx.instance, created.body.id)).find((e) => e.type === 'session.created');
+    expect(announced?.payload.layout).toEqual(layout);
   });
 
   it('refuses overlapping or incomplete layouts with 400 naming the problem', async () => {
