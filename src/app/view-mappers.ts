@@ -1,8 +1,8 @@
 import type { SessionFacts } from '../actors/protocol';
-import { fromCents, seatingPlan, type Reservation } from '../domain';
+import { DEFAULT_CATEGORY, fromCents, type Reservation } from '../domain';
 import type { ReservationRecord } from '../persistence/reservation-queries';
 import type { SaleRecord } from '../persistence/sale-queries';
-import { sessionInfo, type SessionRecord } from '../persistence/session-record';
+import type { SessionRecord } from '../persistence/session-record';
 import type { ReservationView, SaleView, SessionView } from './views';
 
 export function sessionView(r: SessionRecord): SessionView {
@@ -18,7 +18,10 @@ export function sessionView(r: SessionRecord): SessionView {
     createdAt: r.createdAt.toISOString(),
     status: r.cancelledAt ? 'CANCELLED' : 'ON_SALE',
     ...(r.cancelledAt ? { cancelledAt: r.cancelledAt.toISOString() } : {}),
-    categories: seatingPlan(sessionInfo(r)).categories.map((c) => ({ name: c.name, price: fromCents(c.priceCents) })),
+    // Read from the stored plan as it is (lists of sessions must not resolve every seat of every session).
+    categories: r.seating?.categories?.length
+      ? r.seating.categories.map((c) => ({ name: c.name, price: fromCents(c.priceCents) }))
+      : [{ name: DEFAULT_CATEGORY, price: fromCents(r.priceCents) }],
   };
 }
 

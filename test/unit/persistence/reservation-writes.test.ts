@@ -40,4 +40,27 @@ describe('reservationWrites (what one commit does to the reservations table)', (
       { id: 'r2', status: 'CONFIRMED' },
     ]);
   });
+
+  it('when a batch creates and extends a hold, then the row is inserted with the later expiry and its count', () => {
+    const { inserts } = reservationWrites([
+      created('r1'),
+      { type: 'reservation.extended', reservationId: 'r1', userId: 'u1', expiresAt: 90_000, extensions: 1, at: 5 },
+    ]);
+    expect(inserts).toEqual([
+      expect.objectContaining({ id: 'r1', status: 'PENDING', expires_at: new Date(90_000).toISOString(), extensions: 1 }),
+    ]);
+  });
+
+  it('when a batch extends, refunds and cancels the session, then rows change and the session event writes no row', () => {
+    const { inserts, statusChanges } = reservationWrites([
+      { type: 'reservation.extended', reservationId: 'r1', userId: 'u1', expiresAt: 90_000, extensions: 1, at: 5 },
+      { type: 'session.cancelled', at: 6 },
+      { type: 'sale.refunded', saleId: 's1', reservationId: 'r2', userId: 'u2', seatNumber: 'B1', amountCents: 100, at: 6 },
+    ]);
+    expect(inserts).toEqual([]);
+    expect(statusChanges).toEqual([
+      { id: 'r1', status: 'PENDING', expires_at: new Date(90_000).toISOString(), extensions: 1 },
+      { id: 'r2', status: 'REFUNDED' },
+    ]);
+  });
 });
