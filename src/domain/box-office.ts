@@ -41,7 +41,7 @@ export function decideBoxOffice(
         return existing.userId === command.userId ? { ok: true, events: [] } : refuse({ code: 'RESERVATION_ID_TAKEN' });
       }
       if (state.cancelledAt !== undefined) return refuse({ code: 'SESSION_CANCELLED' });
-      if (command.quantity < 1) return refuse({ code: 'NO_SEATS' });
+      if (!Number.isInteger(command.quantity) || command.quantity < 1) return refuse({ code: 'NO_SEATS' });
       if (command.quantity > command.maxSeats) return refuse({ code: 'TOO_MANY_SEATS', max: command.maxSeats });
       const plan = seatingPlan(state.info);
       if (command.category !== undefined && !plan.categories.some((c) => c.name === command.category)) {

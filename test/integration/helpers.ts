@@ -49,8 +49,11 @@ export async function createSession(app: Agent | Instance['app'], overrides: Par
 export interface SeatView {
   seatNumber: string;
   row: string;
-  status: 'AVAILABLE' | 'RESERVED' | 'SOLD';
+  status: 'AVAILABLE' | 'RESERVED' | 'SOLD' | 'BLOCKED' | 'CANCELLED';
   isAvailable: boolean;
+  category: string;
+  price: number;
+  wheelchair: boolean;
 }
 
 export interface Availability {

@@ -215,7 +215,15 @@ describe.each(storages())('the reservation lifecycle on %s', (storage) => {
     expect(doc.seats[0].seatNumber).toBe('A1');
     expect(doc.seats[50].seatNumber).toBe('B1');
     expect(doc.seats[26 * 50].seatNumber).toBe('AA1');
-    expect(doc.seats[1999]).toEqual({ seatNumber: 'AN50', row: 'AN', status: 'AVAILABLE', isAvailable: true });
+    expect(doc.seats[1999]).toEqual({
+      seatNumber: 'AN50',
+      row: 'AN',
+      status: 'AVAILABLE',
+      isAvailable: true,
+      category: 'STANDARD',
+      price: 12.5,
+      wheelchair: false,
+    });
 
     const r = await hold(session.id, ['AN50', 'AA1', 'Z50']);
     expect(r.seatNumbers).toEqual(['AN50', 'AA1', 'Z50']);

@@ -36,6 +36,8 @@ describe.each(storages())('the seed complete flow on %s', (storage) => {
       totalSeats: 1,
       availableSeats: 1,
       createdAt: expect.stringMatching(ISO_DATE_TIME),
+      status: 'ON_SALE',
+      categories: [{ name: 'STANDARD', price: 25 }],
     });
     expect(new Date(res.body.startTime).toISOString()).toBe('2026-02-15T19:00:00.000Z');
     expect(res.headers.location).toBe(`/sessions/${res.body.id}`);
@@ -58,7 +60,9 @@ describe.each(storages())('the seed complete flow on %s', (storage) => {
       ticketPrice: 25,
       totalSeats: 1,
       availableSeats: 1,
-      seats: [{ seatNumber: 'A1', row: 'A', status: 'AVAILABLE', isAvailable: true }],
+      status: 'ON_SALE',
+      categories: [{ name: 'STANDARD', price: 25 }],
+      seats: [{ seatNumber: 'A1', row: 'A', status: 'AVAILABLE', isAvailable: true, category: 'STANDARD', price: 25, wheelchair: false }],
     });
   });
 
@@ -95,7 +99,9 @@ describe.each(storages())('the seed complete flow on %s', (storage) => {
   it('then shows no seat available and A1 reserved', async () => {
     const doc = await availability(ctx.api, sessionId);
     expect(doc.availableSeats).toBe(0);
-    expect(doc.seats).toEqual([{ seatNumber: 'A1', row: 'A', status: 'RESERVED', isAvailable: false }]);
+    expect(doc.seats).toEqual([
+      { seatNumber: 'A1', row: 'A', status: 'RESERVED', isAvailable: false, category: 'STANDARD', price: 25, wheelchair: false },
+    ]);
   });
 
   it('records no reservation for the loser', async () => {

@@ -28,6 +28,14 @@ describe('loadConfig', () => {
       expect(config.rateLimit).toEqual({ windowMs: 60_000, max: 100 });
     });
 
+    it('then a hold may be extended once, by 60 000 ms', () => {
+      expect(loadConfig({})).toMatchObject({ reservationExtensionMs: 60_000, maxExtensions: 1 });
+      expect(loadConfig({ RESERVATION_EXTENSION_SECONDS: '90', MAX_EXTENSIONS: '3' })).toMatchObject({
+        reservationExtensionMs: 90_000,
+        maxExtensions: 3,
+      });
+    });
+
     it('then it logs at info and names itself after the host and process', () => {
       expect(config.logLevel).toBe('info');
       expect(config.instanceId).toEqual(expect.stringContaining(String(process.pid)));
@@ -164,6 +172,9 @@ describe('loadConfig', () => {
       ['RESERVATION_TTL_SECONDS', 'soon'],
       ['MAX_SEATS_PER_RESERVATION', '0'],
       ['MAX_SEATS_PER_RESERVATION', '101'],
+      ['RESERVATION_EXTENSION_SECONDS', '0'],
+      ['MAX_EXTENSIONS', '-1'],
+      ['MAX_EXTENSIONS', '1.5'],
       ['RATE_LIMIT_TTL', '0'],
       ['RATE_LIMIT_MAX', '0'],
       ['DATABASE_URL', 'mysql://x'],
