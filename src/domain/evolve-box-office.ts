@@ -1,5 +1,6 @@
 import type { BoxOfficeEvent } from './events';
-import type { SessionState, TakenSeat } from './session-state';
+import { PersistentMap } from './persistent-map';
+import type { SessionState } from './session-state';
 
 /** Applies a fact of the box office's rules to the state. Pure: returns a new state. */
 export function evolveBoxOffice(state: SessionState, event: BoxOfficeEvent): SessionState {
@@ -7,7 +8,7 @@ export function evolveBoxOffice(state: SessionState, event: BoxOfficeEvent): Ses
     case 'reservation.extended': {
       const r = state.reservations.get(event.reservationId);
       if (!r || r.status !== 'PENDING' || (r.extensions ?? 0) >= event.extensions) return state; // replayed
-      const reservations = new Map(state.reservations).set(r.id, { ...r, expiresAt: event.expiresAt, extensions: event.extensions });
+      const reservations = PersistentMap.from(state.reservations).set(r.id, { ...r, expiresAt: event.expiresAt, extensions: event.extensions });
       return { ...state, reservations };
     }
     case 'session.cancelled':
@@ -15,12 +16,12 @@ export function evolveBoxOffice(state: SessionState, event: BoxOfficeEvent): Ses
     case 'sale.refunded': {
       const r = state.reservations.get(event.reservationId);
       if (!r || state.taken.get(event.seatNumber)?.reservationId !== r.id) return state;
-      const taken = new Map<string, TakenSeat>(state.taken);
-      taken.delete(event.seatNumber);
+      const taken = PersistentMap.from(state.taken).delete(event.seatNumber);
       // A refunded reservation leaves memory with its last seat, as an activation would load it (not at all).
-      const reservations = new Map(state.reservations);
-      if (r.seatNumbers.some((s) => taken.get(s)?.reservationId === r.id)) reservations.set(r.id, { ...r, status: 'REFUNDED' });
-      else reservations.delete(r.id);
+      const rest = PersistentMap.from(state.reservations);
+      const reservations = r.seatNumbers.some((s) => taken.get(s)?.reservationId === r.id)
+        ? rest.set(r.id, { ...r, status: 'REFUNDED' })
+        : rest.delete(r.id);
       return { ...state, taken, reservations };
     }
   }

@@ -61,7 +61,7 @@ export function reservationRoutes(deps: ReservationRoutesDeps): Router {
   router.post('/reservations/:id/extend', async (req, res) => {
     const { id } = parseParams(req, reservationIdParamsSchema);
     const { userId } = parseBody(req, extendBodySchema);
-    res.json(await service.extendReservation({ reservationId: id, userId }));
+    sendReply(res, replyOf(await service.extendReservation({ reservationId: id, userId }), 200));
   });
 
   router.get('/reservations/user/:userId', async (req, res) => {

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { CinemaService } from '../../app/cinema-service';
 import { newSessionSchema, sessionIdParamsSchema } from '../schemas';
+import { replyOf, sendReply } from '../reply';
 import { parseBody, parseParams } from '../validate';
 
 /** POST /sessions, GET /sessions, GET /sessions/:id, GET /sessions/:id/availability. */
@@ -23,7 +24,7 @@ export function sessionRoutes(deps: { service: CinemaService }): Router {
 
   // Open like POST /sessions for now; admin-only once the service has roles.
   router.post('/sessions/:id/cancel', async (req, res) => {
-    res.json(await service.cancelSession(parseParams(req, sessionIdParamsSchema).id));
+    sendReply(res, replyOf(await service.cancelSession(parseParams(req, sessionIdParamsSchema).id), 200));
   });
 
   // Hot path: the service hands over the document already serialized and encoded; send the bytes as they are.
