@@ -81,11 +81,13 @@ export function decideBoxOffice(
   }
 }
 
-/** Cancelling a screening: pending holds released, one refund per sold seat. Idempotent: once is enough. */
+/** Cancelling a screening: pending holds released, one refund per sold seat, oldest reservation first. Idempotent. */
 function cancelSession(state: SessionState, now: number): SessionEvent[] {
   if (state.cancelledAt !== undefined) return [];
   const events: SessionEvent[] = [{ type: 'session.cancelled', at: now }];
-  for (const r of state.reservations.values()) {
+  // In the order they were made (then by id): the map's own order is not part of the state.
+  const byAge = [...state.reservations.values()].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (const r of byAge) {
     if (r.status === 'PENDING') {
       const type = r.expiresAt <= now ? 'reservation.expired' : 'reservation.cancelled';
       events.push({ type, reservationId: r.id, seatNumbers: r.seatNumbers, at: now });
