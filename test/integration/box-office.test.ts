@@ -176,5 +176,5 @@ describe.each(storages())('the box office across restarts on %s', (storage) => {
     const third = await start();
     expect((await third.api.get(`/sessions/${session.id}`)).body).toMatchObject({ status: 'CANCELLED', availableSeats: 0 });
     expectProblem(await third.api.post('/reservations').send({ sessionId: session.id, seatNumbers: ['B1'], userId: uid() }), 409);
-  }, 240_000); // three instance start-ups on one store: about a minute on PGlite on a busy 2-core machine
+  }, 240_000); // three instance start-ups on one store: slow on a busy 2-core machine
 });
