@@ -43,6 +43,10 @@ const EnvSchema = z.object({
   LEASE_TTL_MS: int(10_000, 1_000, 600_000),
   COMMAND_TIMEOUT_MS: int(5_000, 100, 120_000),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 100, 600_000),
+  READ_MODEL_MAX_LAG_MS: int(2_000, 100, 600_000),
+  READ_MODEL_MAX_SESSIONS: int(10_000, 10, 10_000_000),
+  STREAMS_MAX: int(5_000, 0, 1_000_000),
+  STREAM_HEARTBEAT_MS: int(15_000, 100, 600_000),
 });
 
 export type DatabaseConfig =
@@ -67,6 +71,13 @@ export interface Config {
   readonly leaseTtlMs: number;
   readonly commandTimeoutMs: number;
   readonly shutdownTimeoutMs: number;
+  /** The read side: lag bound past which reads go to Postgres, sessions kept, open streams and their heartbeat. */
+  readonly readSide: {
+    readonly maxLagMs: number;
+    readonly maxSessions: number;
+    readonly maxStreams: number;
+    readonly heartbeatMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -125,6 +136,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     leaseTtlMs: e.LEASE_TTL_MS,
     commandTimeoutMs: e.COMMAND_TIMEOUT_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    readSide: Object.freeze({
+      maxLagMs: e.READ_MODEL_MAX_LAG_MS,
+      maxSessions: e.READ_MODEL_MAX_SESSIONS,
+      maxStreams: e.STREAMS_MAX,
+      heartbeatMs: e.STREAM_HEARTBEAT_MS,
+    }),
   });
 }
 

@@ -23,6 +23,10 @@ import { createReservationQueries } from './persistence/reservation-queries';
 import { createSaleQueries } from './persistence/sale-queries';
 import { createSeatStateStore } from './persistence/seat-state-store';
 import { createSessionStore } from './persistence/session-store';
+import { createCommittedSeatStates } from './persistence/committed-seat-state';
+import { createAvailabilityReader } from './readside/availability-reader';
+import { createReadModel, type ReadModel } from './readside/read-model';
+import { createStreamSlots } from './http/stream-slots';
 
 /** One running instance of the service: its HTTP app and everything behind it. */
 export interface Instance {
@@ -32,6 +36,7 @@ export interface Instance {
   readonly dataSource: DataSource;
   readonly registry: SessionRegistry;
   readonly events: LocalEventBus;
+  readonly readModel: ReadModel;
   /** Listens on `port` (default: the configured one; 0 picks a free port). */
   listen(port?: number): Promise<Server>;
   /** Graceful stop: refuse new requests, finish commits, release leases, relay the outbox, close. */
@@ -92,11 +97,32 @@ export async function createInstance(config: Config, options: InstanceOptions = 
   // Holds that were pending when the last process stopped expire on time (or at once if already due).
   for (const { sessionId, dueAt } of await seatState.pendingExpiries()) expiry.schedule(sessionId, dueAt);
 
+  // The read side (README, "The read side"): every instance keeps the seat maps its clients ask about, from the
+  // committed events; in the cluster it follows the events topic from the end it had before any session was loaded.
+  let feedLagMs = () => 0;
+  const readModel = createReadModel({
+    committed: createCommittedSeatStates(dataSource),
+    metrics,
+    logger,
+    clock,
+    feedLagMs: () => feedLagMs(),
+    maxLagMs: config.readSide.maxLagMs,
+    maxSessions: config.readSide.maxSessions,
+  });
+  if (cluster) {
+    const feed = await cluster.followEvents((payload) => readModel.apply(payload));
+    feedLagMs = () => feed.lagMs();
+  } else {
+    events.subscribe((event) => readModel.apply(event.payload));
+  }
+  const streamSlots = createStreamSlots({ max: config.readSide.maxStreams, metrics });
+
   const service = createCinemaService({
     sessions: createSessionStore(dataSource),
     reservations: createReservationQueries(dataSource),
     sales: createSaleQueries(dataSource),
     router,
+    seatMaps: createAvailabilityReader({ registry, readModel: cluster ? readModel : undefined }),
     clock,
     newId: randomUUID,
   });
@@ -115,6 +141,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
     config,
     rateLimitStore: cluster?.rateLimitStore,
     isAccepting: () => accepting,
+    seatMapStreams: { feed: readModel, slots: streamSlots, heartbeatMs: config.readSide.heartbeatMs },
   });
 
   let server: Server | undefined;
@@ -126,6 +153,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
     dataSource,
     registry,
     events,
+    readModel,
     listen(port = config.port) {
       return new Promise((resolve, reject) => {
         const s = app.listen(port, '0.0.0.0', (error?: Error) => (error ? reject(error) : resolve(s)));
@@ -139,6 +167,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
           ? new Promise<void>((resolve) => server?.close(() => resolve()))
           : Promise.resolve();
         server?.closeIdleConnections();
+        streamSlots.closeAll(); // followers reconnect (Last-Event-ID) to another instance
         await expiry.close();
         await registry.stopAll();
         await serverClosed;

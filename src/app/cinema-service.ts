@@ -1,4 +1,5 @@
 import type { Refusal } from '../errors';
+import type { SeatMap } from './ports';
 import type { ReservationView, SaleView, SessionView, UserSalesView } from './views';
 
 export interface NewSession {
@@ -18,8 +19,8 @@ export interface CinemaService {
   createSession(input: NewSession): Promise<SessionView>;
   listSessions(): Promise<SessionView[]>;
   getSession(sessionId: string): Promise<SessionView>;
-  /** The availability document as UTF-8 JSON bytes (serialized once per change of the session). */
-  availability(sessionId: string): Promise<Buffer>;
+  /** The availability document as UTF-8 JSON bytes with its version (serialized once per change of the session). */
+  availability(sessionId: string): Promise<SeatMap>;
   reserve(input: { sessionId: string; seatNumbers: readonly string[]; userId: string }): Promise<ReservationView | Refusal>;
   getReservation(reservationId: string): Promise<ReservationView>;
   listUserReservations(userId: string): Promise<ReservationView[]>;

@@ -7,7 +7,7 @@ import type { SaleQueries } from '../persistence/sale-queries';
 import type { SessionStore } from '../persistence/session-store';
 import type { CinemaService } from './cinema-service';
 import { domainRefusal } from './domain-errors';
-import type { SessionRouter } from './ports';
+import type { AvailabilityReader, SessionRouter } from './ports';
 import { reservationRecordView, reservationView, salesOfReservation, saleView, sessionView } from './view-mappers';
 
 export interface CinemaDeps {
@@ -15,6 +15,8 @@ export interface CinemaDeps {
   readonly reservations: ReservationQueries;
   readonly sales: SaleQueries;
   readonly router: SessionRouter;
+  /** Availability is answered on this instance (the owner's actor or the read model). */
+  readonly seatMaps: AvailabilityReader;
   readonly clock: () => number;
   readonly newId: () => string;
 }
@@ -84,7 +86,7 @@ export function createCinemaService(deps: CinemaDeps): CinemaService {
       if (!record) throw new NotFoundError(`Session ${sessionId} not found`);
       return sessionView(record);
     },
-    availability: (sessionId) => router.availability(sessionId),
+    availability: (sessionId) => deps.seatMaps.read(sessionId),
 
     async reserve({ sessionId, seatNumbers, userId }) {
       const reservationId = newId();

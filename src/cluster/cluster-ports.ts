@@ -13,6 +13,7 @@ import { createClusterRouter } from './cluster-router';
 import { createKafkaCommandTransport } from './command-transport';
 import { createKafka, ensureTopics, topicNames } from './kafka-client';
 import { startKafkaLagSampler } from './kafka-lag';
+import { startKafkaEventFeed, type EventFeed } from './kafka-event-feed';
 import { createKafkaEventPublisher } from './kafka-event-publisher';
 import { createKafkaExpiryScheduler } from './kafka-expiry-scheduler';
 import { closeRedisClients, connectedRedisClients, createRedisClients, redisQuorumCheck } from './redis-clients';
@@ -26,6 +27,8 @@ export interface ClusterPorts {
   readonly healthChecks: readonly HealthCheck[];
   /** Wraps the local scheduler so that timers also go to Kafka. */
   expiry(local: ExpiryScheduler): ExpiryScheduler;
+  /** Follows the events topic from its current end for the read model (every instance reads every partition). */
+  followEvents(onEvent: (payload: unknown) => void): Promise<EventFeed>;
   /** Starts consuming commands and timers; returns the router that forwards to session owners. */
   start(registry: SessionRegistry): Promise<SessionRouter>;
   close(): Promise<void>;
@@ -64,6 +67,7 @@ export async function createClusterPorts(params: {
   });
   let router: SessionRouter | undefined;
   let timers: ReturnType<typeof createKafkaExpiryScheduler> | undefined;
+  let events: EventFeed | undefined;
   const admin = kafka.admin();
   await admin.connect();
   const lag = startKafkaLagSampler({
@@ -88,6 +92,19 @@ export async function createClusterPorts(params: {
       timers = createKafkaExpiryScheduler({ kafka, producer, topics, local, router: () => router as SessionRouter, clock, logger });
       return timers;
     },
+    async followEvents(onEvent) {
+      events = await startKafkaEventFeed({
+        kafka,
+        admin,
+        topic: topics.events,
+        instanceId: config.instanceId,
+        onEvent,
+        logger,
+        metrics,
+        clock,
+      });
+      return events;
+    },
     async start(registry) {
       const clusterRouter = createClusterRouter({ registry, leases, transport, instanceId: config.instanceId });
       router = clusterRouter;
@@ -97,6 +114,7 @@ export async function createClusterPorts(params: {
     },
     async close() {
       lag.stop();
+      await events?.stop();
       await transport.stop().catch(() => undefined);
       await leases.close();
       await admin.disconnect().catch(() => undefined);

@@ -10,7 +10,10 @@ import { buildOpenApiDocument } from './openapi';
 import { notFound, problemHandler } from './problem';
 import { rateLimiter } from './rate-limit';
 import { requestContext } from './request-context';
+import type { SeatMapFeed } from '../app/ports';
+import { availabilityStreamRoutes } from './routes/availability-stream';
 import { operationRoutes } from './routes/operations';
+import type { StreamSlots } from './stream-slots';
 import { reservationRoutes } from './routes/reservations';
 import { salesRoutes } from './routes/sales';
 import { sessionRoutes } from './routes/sessions';
@@ -31,6 +34,8 @@ export interface AppDeps {
   readonly rateLimitStore?: Store;
   /** Set false while shutting down so /health/ready answers 503. */
   readonly isAccepting?: () => boolean;
+  /** The live seat map (GET /sessions/{id}/availability/stream); absent, the route does not exist. */
+  readonly seatMapStreams?: { readonly feed: SeatMapFeed; readonly slots: StreamSlots; readonly heartbeatMs: number };
 }
 
 /** The Express application of the REST API (shared/api.md). It never listens: the caller owns the server. */
@@ -64,6 +69,7 @@ export function createApp(deps: AppDeps): express.Express {
       isAccepting: deps.isAccepting ?? (() => true),
     }),
   );
+  if (deps.seatMapStreams) app.use(availabilityStreamRoutes(deps.seatMapStreams));
   app.use(sessionRoutes({ service }));
   app.use(
     reservationRoutes({

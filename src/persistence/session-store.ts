@@ -42,6 +42,7 @@ export function createSessionStore(dataSource: DataSource): SessionStore {
             ticketPrice: s.priceCents / 100,
             totalSeats: s.totalSeats,
             seatsPerRow: s.seatsPerRow,
+            version: 0,
           }),
           s.createdAt,
         ]);

@@ -22,9 +22,15 @@ export function sessionRoutes(deps: { service: CinemaService }): Router {
   });
 
   // Hot path: the service hands over the document already serialized and encoded; send the bytes as they are.
+  // The version is a strong validator: one version is one byte string on every instance (README, "The read side").
   router.get('/sessions/:id/availability', async (req, res) => {
-    const body = await service.availability(parseParams(req, sessionIdParamsSchema).id);
-    res.type('application/json').send(body);
+    const seatMap = await service.availability(parseParams(req, sessionIdParamsSchema).id);
+    res.set({ ETag: `"${seatMap.version}"`, 'Cache-Control': 'no-cache' });
+    if (req.fresh) {
+      res.status(304).end();
+      return;
+    }
+    res.type('application/json').send(seatMap.body);
   });
 
   return router;

@@ -39,7 +39,18 @@ describe('the HTTP app', () => {
       const res = await request(app).get(`/sessions/${SESSION_ID}/availability`);
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/^application\/json/);
-      expect(res.text).toBe('{"sessionId":"x","seats":[]}');
+      expect(res.text).toBe(`{"sessionId":"${SESSION_ID}","version":3,"seats":[]}`);
+      expect(res.headers.etag).toBe('"3"');
+    });
+
+    it('answers 304 without a body when If-None-Match names the current version', async () => {
+      const { app } = testApp();
+      const url = `/sessions/${SESSION_ID}/availability`;
+      expect((await request(app).get(url).set('If-None-Match', '"3"')).status).toBe(304);
+      expect((await request(app).get(url).set('If-None-Match', 'W/"2", W/"3"')).status).toBe(304);
+      const stale = await request(app).get(url).set('If-None-Match', '"2"');
+      expect(stale.status).toBe(200);
+      expect(stale.text).toContain('"version":3');
     });
 
     it('refuses a session id that is not a uuid with 400', async () => {

@@ -50,7 +50,11 @@ export function fakeService(): jest.Mocked<CinemaService> {
     createSession: jest.fn(async (input) => ({ ...session, ...input, totalSeats: input.numberOfSeats })),
     listSessions: jest.fn(async () => [session]),
     getSession: jest.fn(async (_id: string) => session),
-    availability: jest.fn(async (_id: string) => Buffer.from('{"sessionId":"x","seats":[]}')),
+    availability: jest.fn(async (_id: string) => ({
+      sessionId: SESSION_ID,
+      version: 3,
+      body: Buffer.from(`{"sessionId":"${SESSION_ID}","version":3,"seats":[]}`),
+    })),
     reserve: jest.fn(async (input) => ({ ...reservation, seatNumbers: [...input.seatNumbers], userId: input.userId })),
     getReservation: jest.fn(async (_id: string) => reservation),
     listUserReservations: jest.fn(async (_userId: string) => [reservation]),
