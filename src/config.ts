@@ -156,3 +156,15 @@ function postgresUrl(e: z.infer<typeof EnvSchema>): string {
 export function isClusterMode(config: Config): boolean {
   return config.kafkaBrokers.length > 0 && config.redisUrls.length > 0;
 }
+
+/** What `npm run events` needs: the brokers and topic prefix only (no database, no Redis). */
+export function loadEventsToolConfig(env: Readonly<Record<string, string | undefined>> = process.env): {
+  readonly kafkaBrokers: readonly string[];
+  readonly kafkaTopicPrefix: string;
+} {
+  const parsed = EnvSchema.pick({ KAFKA_BROKERS: true, KAFKA_TOPIC_PREFIX: true }).safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  const brokers = parsed.data.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean) ?? [];
+  if (brokers.length === 0) throw new ConfigError(['KAFKA_BROKERS: needed to read the events topic (host:port,…)']);
+  return { kafkaBrokers: brokers, kafkaTopicPrefix: parsed.data.KAFKA_TOPIC_PREFIX };
+}

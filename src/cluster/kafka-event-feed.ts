@@ -30,7 +30,16 @@ export async function startKafkaEventFeed(params: {
 }): Promise<EventFeed> {
   const { kafka, admin, topic, logger, metrics, clock } = params;
   const positions = new Map<number, number>();
-  for (const end of await admin.fetchTopicOffsets(topic)) positions.set(end.partition, Number(end.high));
+  // A topic another instance has just created may not have its leaders yet: retry for a while.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      for (const end of await admin.fetchTopicOffsets(topic)) positions.set(end.partition, Number(end.high));
+      break;
+    } catch (error) {
+      if (attempt >= 20) throw error;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
   let caughtUpAt: number | undefined;
   let stopped = false;
   let current: Consumer | undefined;

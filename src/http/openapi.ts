@@ -7,6 +7,7 @@ import {
   readinessSchema,
   reservationSchema,
   saleSchema,
+  seatChangeSchema,
   sessionSchema,
   userSalesSchema,
 } from './response-schemas';
@@ -84,9 +85,49 @@ function apiRoutes(maxSeats: number): RouteConfig[] {
     },
     {
       method: 'get', path: '/sessions/{id}/availability', tags: ['Sessions'], summary: 'Seat map of a session',
-      description: "Served from the session actor's memory, not from a database query.",
-      request: { params: sessionIdParamsSchema },
-      responses: { 200: json('Every seat and its status', availabilitySchema), ...problems([400, 404, ...API]) },
+      description:
+        'Served from memory on any instance: by the owner of the session from its actor, by the others from their read ' +
+        'model (which follows the committed events; past its lag bound it reads the committed rows instead). ' +
+        '`ETag` is the version in quotes; `If-None-Match` with it answers 304 while nothing changed.',
+      request: {
+        params: sessionIdParamsSchema,
+        headers: z.object({ 'If-None-Match': z.string().optional().openapi({ example: '"12"' }) }),
+      },
+      responses: {
+        200: json('Every seat and its status', availabilitySchema, {
+          ETag: { description: 'The version, quoted: "12"', schema: { type: 'string' } },
+          'Cache-Control': { description: 'no-cache: revalidate with If-None-Match', schema: { type: 'string' } },
+        }),
+        304: { description: 'Not modified: the version named in If-None-Match is still the current one' },
+        ...problems([400, 404, ...API]),
+      },
+    },
+    {
+      method: 'get', path: '/sessions/{id}/availability/stream', tags: ['Sessions'], summary: 'Seat map, live (Server-Sent Events)',
+      description: [
+        'A `text/event-stream` of the seat map (EventSource). Each event has `id:` = the version it brings the client to.',
+        '',
+        '- `event: snapshot`, data: the whole availability document (the same JSON as GET …/availability). Sent first, and',
+        '  again whenever the client cannot be brought forward change by change (it fell behind, or resumed from too far back).',
+        '- `event: change`, data: a SeatChange, one per committed seat event, version = previous version + 1.',
+        '- `: keep-alive` comment lines every STREAM_HEARTBEAT_MS.',
+        '',
+        'Reconnecting with `Last-Event-ID` (EventSource does it by itself; or `?lastEventId=`) resumes with exactly the',
+        'changes missed, or a snapshot when they are no longer known. Versions never go back. Past STREAMS_MAX open streams',
+        'on the instance: 503 with Retry-After.',
+      ].join('\n'),
+      request: {
+        params: sessionIdParamsSchema,
+        headers: z.object({ 'Last-Event-ID': z.string().optional().openapi({ description: 'The last version received', example: '12' }) }),
+        query: z.object({ lastEventId: z.string().optional().openapi({ description: 'Same as Last-Event-ID (for clients that cannot set headers)' }) }),
+      },
+      responses: {
+        200: {
+          description: 'The stream (stays open). The `change` events carry SeatChange; `snapshot` events carry Availability.',
+          content: { 'text/event-stream': { schema: z.union([availabilitySchema, seatChangeSchema]) } },
+        },
+        ...problems([400, 404, ...API], { 503: 'Too many open streams on this instance, or a dependency is down; retry after Retry-After' }),
+      },
     },
     {
       method: 'post', path: '/reservations', tags: ['Reservations'], summary: 'Hold seats (all or nothing)',

@@ -121,6 +121,7 @@ export interface HttpResult<T = any> {
   readonly contentType: string;
   /** The Retry-After header, if any. */
   readonly retryAfter?: string;
+  readonly etag?: string;
   readonly ms: number;
   readonly error?: string;
 }
@@ -152,6 +153,7 @@ export async function http<T = any>(
       body: parsed as T,
       contentType: res.headers.get('content-type') ?? '',
       retryAfter: res.headers.get('retry-after') ?? undefined,
+      etag: res.headers.get('etag') ?? undefined,
       ms: Date.now() - started,
     };
   } catch (error) {
@@ -282,6 +284,7 @@ const CONFIG_VARS = [
   'REDIS_HOST', 'REDIS_PORT', 'KAFKA_BROKERS', 'KAFKA_TOPIC_PREFIX', 'INSTANCE_ID', 'RESERVATION_TTL_SECONDS',
   'MAX_SEATS_PER_RESERVATION', 'RATE_LIMIT_TTL', 'RATE_LIMIT_MAX', 'LOG_LEVEL', 'SESSION_IDLE_SECONDS', 'LEASE_TTL_MS',
   'COMMAND_TIMEOUT_MS', 'SHUTDOWN_TIMEOUT_MS', 'REDIS_QUORUM_URLS',
+  'READ_MODEL_MAX_LAG_MS', 'READ_MODEL_MAX_SESSIONS', 'STREAMS_MAX', 'STREAM_HEARTBEAT_MS',
 ];
 
 async function freePort(): Promise<number> {

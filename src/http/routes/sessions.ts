@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { CinemaService } from '../../app/cinema-service';
 import { newSessionSchema, sessionIdParamsSchema } from '../schemas';
+import { ifNoneMatchHits } from '../conditional';
 import { parseBody, parseParams } from '../validate';
 
 /** POST /sessions, GET /sessions, GET /sessions/:id, GET /sessions/:id/availability. */
@@ -25,8 +26,9 @@ export function sessionRoutes(deps: { service: CinemaService }): Router {
   // The version is a strong validator: one version is one byte string on every instance (README, "The read side").
   router.get('/sessions/:id/availability', async (req, res) => {
     const seatMap = await service.availability(parseParams(req, sessionIdParamsSchema).id);
-    res.set({ ETag: `"${seatMap.version}"`, 'Cache-Control': 'no-cache' });
-    if (req.fresh) {
+    const etag = `"${seatMap.version}"`;
+    res.set({ ETag: etag, 'Cache-Control': 'no-cache' });
+    if (ifNoneMatchHits(req.get('If-None-Match'), etag)) {
       res.status(304).end();
       return;
     }

@@ -48,6 +48,9 @@ describe('the HTTP app', () => {
       const url = `/sessions/${SESSION_ID}/availability`;
       expect((await request(app).get(url).set('If-None-Match', '"3"')).status).toBe(304);
       expect((await request(app).get(url).set('If-None-Match', 'W/"2", W/"3"')).status).toBe(304);
+      expect((await request(app).get(url).set('If-None-Match', '*')).status).toBe(304);
+      // fetch() adds Cache-Control: no-cache to every conditional request; the origin still answers 304.
+      expect((await request(app).get(url).set({ 'If-None-Match': '"3"', 'Cache-Control': 'no-cache' })).status).toBe(304);
       const stale = await request(app).get(url).set('If-None-Match', '"2"');
       expect(stale.status).toBe(200);
       expect(stale.text).toContain('"version":3');

@@ -12,6 +12,7 @@ const API_ROUTES: ReadonlyArray<[string, string]> = [
   ['get', '/sessions'],
   ['get', '/sessions/{id}'],
   ['get', '/sessions/{id}/availability'],
+  ['get', '/sessions/{id}/availability/stream'],
   ['post', '/reservations'],
   ['get', '/reservations/{id}'],
   ['get', '/reservations/user/{userId}'],
