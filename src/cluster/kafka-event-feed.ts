@@ -103,7 +103,8 @@ export async function startKafkaEventFeed(params: {
   }, params.sampleEveryMs ?? 250);
   sampler.unref();
 
-  await launch().catch((error: unknown) => {
+  // Not awaited: joining can take seconds on a busy broker, and until the feed has caught up reads fall back anyway.
+  launch().catch((error: unknown) => {
     logger.warn('events consumer could not start; retrying', { error: String(error) });
     scheduleRestart();
   });
