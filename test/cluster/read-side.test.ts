@@ -140,14 +140,19 @@ describeCluster('cluster: the read side', (env: ClusterEnv) => {
       expect(stream.seats[seatLabel(1)]).toBe('SOLD');
       expect(stream.seats[seatLabel(2)]).toBe('AVAILABLE');
 
-      // Reconnect on another instance with the last id seen: only what was missed, in order.
+      // Reconnect with the last id seen: where the session was followed (its recent changes are known), only what
+      // was missed, in order; on an instance that never followed it, the whole document at the latest version.
       const lastSeen = stream.version;
       stream.close();
       for (let k = 11; k <= 13; k++) await hold(k % 2, session.id, seatLabel(k));
-      const resumed = await openSse(`${c().url(1)}/sessions/${session.id}/availability/stream`, { 'Last-Event-ID': String(lastSeen) });
+      const resumed = await openSse(`${c().url(2)}/sessions/${session.id}/availability/stream`, { 'Last-Event-ID': String(lastSeen) });
       await eventually(() => resumed.events.length >= 3, 20_000, 20);
       resumed.close();
       expect(resumed.events.map((e) => `${e.event} ${e.id}`)).toEqual([`change ${lastSeen + 1}`, `change ${lastSeen + 2}`, `change ${lastSeen + 3}`]);
+      const elsewhere = await openSse(`${c().url(1)}/sessions/${session.id}/availability/stream`, { 'Last-Event-ID': String(lastSeen) });
+      await eventually(() => elsewhere.events.length >= 1, 20_000, 20);
+      elsewhere.close();
+      expect(elsewhere.events.map((e) => `${e.event} ${e.id}`)).toEqual([`snapshot ${lastSeen + 3}`]);
     }), 120_000);
 
   it('when the owner is killed (-9) mid-stream, every stream continues or reconnects and its versions never go back', () =>
