@@ -171,7 +171,11 @@ export function inMemoryCinema(options: { start?: number } = {}) {
     },
   };
 
-  const deps = { sessions, reservations, sales, router, clock: clock.now, newId: () => randomUUID() };
+  /** Availability as the owner answers it; these in-memory tables do not count events, so the version stays 0. */
+  const seatMaps = {
+    read: async (sessionId: string) => ({ sessionId, version: 0, body: await router.availability(sessionId) }),
+  };
+  const deps = { sessions, reservations, sales, router, seatMaps, clock: clock.now, newId: () => randomUUID() };
   return {
     service: createCinemaService(deps) as CinemaService,
     /** The same use cases on another instance: same tables and sessions, but nothing remembered from this one. */

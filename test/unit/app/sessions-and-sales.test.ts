@@ -55,8 +55,8 @@ describe('sessions', () => {
   it('when the availability is asked for, then it is the document the session serves, as it is', async () => {
     const { service } = inMemoryCinema();
     const s = await service.createSession(dune);
-    const bytes = await service.availability(s.id);
-    expect(JSON.parse(bytes.toString('utf8'))).toEqual({ sessionId: s.id, availableSeats: 16 });
+    const seatMap = await service.availability(s.id);
+    expect(JSON.parse(seatMap.body.toString('utf8'))).toEqual({ sessionId: s.id, availableSeats: 16 });
   });
 });
 
