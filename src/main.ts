@@ -82,6 +82,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
     newId: randomUUID,
     ttlMs: config.reservationTtlMs,
     maxSeats: config.maxSeatsPerReservation,
+    maxSeatsPerUser: config.maxSeatsPerUserPerSession,
     idleMs: config.sessionIdleMs,
     commandTimeoutMs: config.commandTimeoutMs,
     onCommitted: () => relay.nudge(),
