@@ -13,6 +13,8 @@ export class AppError extends Error {
   readonly extras: ProblemExtras;
   /** Seconds a client should wait before retrying (sent as Retry-After). */
   readonly retryAfterSeconds?: number;
+  /** Extra response headers (e.g. WWW-Authenticate). */
+  readonly headers: Readonly<Record<string, string>>;
 
   constructor(params: {
     status: number;
@@ -21,6 +23,7 @@ export class AppError extends Error {
     retriable?: boolean;
     extras?: ProblemExtras;
     retryAfterSeconds?: number;
+    headers?: Readonly<Record<string, string>>;
     cause?: unknown;
   }) {
     super(params.detail, { cause: params.cause });
@@ -30,6 +33,7 @@ export class AppError extends Error {
     this.retriable = params.retriable ?? false;
     this.extras = params.extras ?? {};
     this.retryAfterSeconds = params.retryAfterSeconds;
+    this.headers = params.headers ?? {};
   }
 
   /** A stable URI reference naming the kind of problem, e.g. "/problems/seats-unavailable". */
@@ -49,6 +53,26 @@ export class ValidationError extends AppError {
   }
 }
 
+/**
+ * 401 with an RFC 6750 challenge: `WWW-Authenticate: Bearer` when no token was sent, plus `error="invalid_token"`
+ * and a short description when one was sent and refused.
+ */
+export class UnauthorizedError extends AppError {
+  constructor(refusedBecause?: string) {
+    const description = refusedBecause?.replace(/["\\\r\n]/g, '');
+    super({
+      status: 401,
+      title: 'Unauthorized',
+      detail: description ? `Invalid bearer token: ${description}.` : 'A bearer token is required.',
+      headers: {
+        'WWW-Authenticate': description
+          ? `Bearer realm="cinema", error="invalid_token", error_description="${description}"`
+          : 'Bearer realm="cinema"',
+      },
+    });
+  }
+}
+
 export class ForbiddenError extends AppError {
   constructor(detail: string) {
     super({ status: 403, title: 'Forbidden', detail });
@@ -64,6 +88,17 @@ export class NotFoundError extends AppError {
 export class ConflictError extends AppError {
   constructor(detail: string, extras?: ProblemExtras, title = 'Conflict') {
     super({ status: 409, title, detail, extras });
+  }
+}
+
+/** MAX_SEATS_PER_USER_PER_SESSION: the user already holds or bought `held` seats of this session. */
+export class SeatLimitPerUserError extends ConflictError {
+  constructor(max: number, held: number) {
+    super(
+      `At most ${max} seats per user in one session (MAX_SEATS_PER_USER_PER_SESSION); this user has ${held}`,
+      { limit: 'MAX_SEATS_PER_USER_PER_SESSION', max, held },
+      'Seat limit per user reached',
+    );
   }
 }
 

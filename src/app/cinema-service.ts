@@ -23,7 +23,8 @@ export interface CinemaService {
   getReservation(reservationId: string): Promise<ReservationView>;
   listUserReservations(userId: string): Promise<ReservationView[]>;
   confirmPayment(input: { reservationId: string; userId: string }): Promise<SaleView[]>;
-  cancelReservation(input: { reservationId: string; userId: string }): Promise<ReservationView>;
+  /** Without `userId`, the box office cancels whoever's reservation it is (the caller checked the admin role). */
+  cancelReservation(input: { reservationId: string; userId?: string }): Promise<ReservationView>;
   listSales(page: { limit: number; offset: number }): Promise<SaleView[]>;
   userSales(userId: string): Promise<UserSalesView>;
 }

@@ -17,6 +17,11 @@ export interface CinemaDeps {
   readonly router: SessionRouter;
   readonly clock: () => number;
   readonly newId: () => string;
+  /**
+   * How to answer for another user's reservation: `forbidden` (403, open mode, where the body names the user) or
+   * `not-found` (404, with authentication: never a hint that someone else's reservation exists).
+   */
+  readonly othersReservations?: 'forbidden' | 'not-found';
 }
 
 type Accepted = Extract<SessionReply, { ok: true }>;
@@ -42,8 +47,8 @@ export function createCinemaService(deps: CinemaDeps): CinemaService {
   // Confirm and cancel need the reservation's session; reservations made here skip the database read.
   const owners = new LRUCache<string, ReservationOwner>({ max: REMEMBERED_RESERVATIONS });
 
-  /** The reservation's session; 404 when unknown, 403 when it is someone else's. */
-  async function ownReservation(reservationId: string, userId: string): Promise<ReservationOwner> {
+  /** The reservation's session; 404 when unknown, 403 (or 404) when it is someone else's; anyone's without userId. */
+  async function ownReservation(reservationId: string, userId: string | undefined): Promise<ReservationOwner> {
     let owner = owners.get(reservationId);
     if (!owner) {
       const record = await reservations.byId(reservationId);
@@ -51,7 +56,10 @@ export function createCinemaService(deps: CinemaDeps): CinemaService {
       owner = { sessionId: record.sessionId, userId: record.userId };
       owners.set(reservationId, owner);
     }
-    if (owner.userId !== userId) throw new ForbiddenError('This reservation belongs to another user');
+    if (userId !== undefined && owner.userId !== userId) {
+      if (deps.othersReservations === 'not-found') throw new NotFoundError(`Reservation ${reservationId} not found`);
+      throw new ForbiddenError('This reservation belongs to another user');
+    }
     return owner;
   }
 
@@ -118,7 +126,7 @@ export function createCinemaService(deps: CinemaDeps): CinemaService {
     },
     async cancelReservation({ reservationId, userId }) {
       const record = await ownReservation(reservationId, userId);
-      const reply = await router.execute(record.sessionId, { type: 'CancelReservation', reservationId, userId });
+      const reply = await router.execute(record.sessionId, { type: 'CancelReservation', reservationId, userId: record.userId });
       if (!reply.ok && 'error' in reply && reply.error.code === 'RESERVATION_NOT_FOUND') {
         const ended = await endedReservation(reservationId);
         if (ended.status === 'CONFIRMED') {

@@ -5,6 +5,7 @@ import {
   ForbiddenError,
   GoneError,
   NotFoundError,
+  SeatLimitPerUserError,
   SeatsUnavailableError,
   ServiceUnavailableError,
   ValidationError,
@@ -29,6 +30,8 @@ export function domainErrorToAppError(error: DomainError): AppError {
       return new ValidationError('At least one seat is needed', [{ path: 'seatNumbers', message: 'empty' }]);
     case 'SEATS_UNAVAILABLE':
       return new SeatsUnavailableError(error.seats);
+    case 'SEAT_LIMIT_PER_USER':
+      return new SeatLimitPerUserError(error.max, error.held);
     case 'RESERVATION_ID_TAKEN':
       return new ConflictError('Reservation id already in use');
     case 'RESERVATION_NOT_FOUND':

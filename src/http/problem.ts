@@ -97,7 +97,7 @@ export function toProblem(error: unknown): ProblemResponse {
   for (const [field, value] of Object.entries(app.extras)) {
     if (!CORE_FIELDS.has(field)) body[field] = value;
   }
-  const headers: Record<string, string> = { 'Content-Type': PROBLEM_CONTENT_TYPE };
+  const headers: Record<string, string> = { ...app.headers, 'Content-Type': PROBLEM_CONTENT_TYPE };
   if (app.retryAfterSeconds !== undefined) headers['Retry-After'] = String(Math.max(0, Math.ceil(app.retryAfterSeconds)));
   return { status: app.status, headers, body: body as unknown as ProblemBody };
 }
