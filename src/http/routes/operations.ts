@@ -24,6 +24,9 @@ export interface OperationRoutesDeps {
   readonly logger: Logger;
 }
 
+/** Authorize keeps the pasted bearer token across page reloads. */
+const SWAGGER_UI_OPTIONS = { customSiteTitle: 'Cinema seats API', swaggerOptions: { persistAuthorization: true } };
+
 export const OPEN_MODE_WARNING =
   'AUTH_MODE=open: requests are not authenticated and any client may act as any user. Configure AUTH_JWKS_URL, ' +
   'AUTH_PUBLIC_KEY or AUTH_HS256_SECRET for production.';
@@ -58,8 +61,8 @@ export function operationRoutes(deps: OperationRoutesDeps): Router {
   router.use(
     '/api-docs',
     nameRoute,
-    ...swaggerUi.serveFiles(document),
-    swaggerUi.setup(document, { customSiteTitle: 'Cinema seats API' }),
+    ...swaggerUi.serveFiles(document, SWAGGER_UI_OPTIONS),
+    swaggerUi.setup(document, SWAGGER_UI_OPTIONS),
   );
 
   return router;
