@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Router, type Request } from 'express';
 import type { CinemaService } from '../../app/cinema-service';
 import type { IdempotencyStore } from '../../app/idempotency';
@@ -39,6 +40,11 @@ export function reservationRoutes(deps: ReservationRoutesDeps): Router {
       cancel: cancelBodySchema.partial({ userId: true }),
     },
   };
+  /** With tokens, each user's Idempotency-Keys are their own: another user's key is neither replayed nor blocked. */
+  const keyScope = (operation: string) => (req: Request) => {
+    const principal = currentPrincipal(req.res!);
+    return principal ? `${operation} u:${createHash('sha256').update(principal.sub).digest('base64url').slice(0, 22)}` : operation;
+  };
   const bodiesFor = (req: Request) => (callerOf(req.res!).kind === 'open' ? bodies.open : bodies.token);
   const router = Router();
 
@@ -48,7 +54,7 @@ export function reservationRoutes(deps: ReservationRoutesDeps): Router {
     idempotentRoute({
       store,
       logger,
-      scope: 'POST /reservations',
+      scope: keyScope('POST /reservations'),
       parse: (req) => {
         const body = parseBody(req, bodiesFor(req).reserve);
         return { ...body, userId: actingUser(req, req.res!, logger, body.userId) };
@@ -63,7 +69,7 @@ export function reservationRoutes(deps: ReservationRoutesDeps): Router {
     idempotentRoute({
       store,
       logger,
-      scope: 'POST /reservations/confirm-payment',
+      scope: keyScope('POST /reservations/confirm-payment'),
       parse: (req) => {
         const body = parseBody(req, bodiesFor(req).confirm);
         return { ...body, userId: actingUser(req, req.res!, logger, body.userId) };
