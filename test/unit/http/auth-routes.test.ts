@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { createJwtVerifier } from '../../../src/auth/jwt-verifier';
 import { loadConfig } from '../../../src/config';
+import { metricsApp } from '../../../src/http/metrics-app';
 import { bearer, jwtEnv, sign, tokenIssuer } from '../../support/tokens';
 import { testApp } from './fakes';
 
@@ -59,5 +60,25 @@ describe('routes with bearer tokens', () => {
   it('says in /health/ready that tokens are required, with no open-mode warning', async () => {
     const res = await request(jwtApp().app).get('/health/ready');
     expect(res.body.auth).toEqual({ mode: 'jwt' });
+  });
+});
+
+describe('/metrics', () => {
+  it('is for admins only on the API port in jwt mode', async () => {
+    const { app } = jwtApp();
+    expect((await request(app).get('/metrics')).status).toBe(401);
+    expect((await request(app).get('/metrics').set(bearer(await sign(issuer, { sub: 'alice' })))).status).toBe(403);
+    const admin = await request(app).get('/metrics').set(bearer(await sign(issuer, { sub: 'ops', admin: true })));
+    expect(admin.status).toBe(200);
+    expect(admin.text).toMatch(/http_request_duration_seconds/);
+  });
+
+  it('with METRICS_PORT, is served there without a token and not on the API port', async () => {
+    const { app, deps } = testApp({ config: { maxSeatsPerReservation: 4, rateLimit: { windowMs: 60_000, max: 100 }, metricsOnApiPort: false } });
+    expect((await request(app).get('/metrics')).status).toBe(404);
+    const scrape = await request(metricsApp(deps.metrics)).get('/metrics');
+    expect(scrape.status).toBe(200);
+    expect(scrape.text).toMatch(/http_request_duration_seconds/);
+    expect((await request(metricsApp(deps.metrics)).get('/sessions')).status).toBe(404);
   });
 });
