@@ -22,7 +22,8 @@ type Kind =
 const REFUSED: readonly Kind[] = ['no token', 'malformed', 'bad signature', 'expired', 'wrong issuer', 'wrong audience', 'alg none'];
 
 describe('authentication and roles on every route (AUTH_MODE=jwt)', () => {
-  const ctx = useInstance('pglite', { ...jwtEnv(issuer), AUTH_CLOCK_TOLERANCE_SECONDS: '5' });
+  // Holds must outlive the whole file (the machine may be slow): an expiry would look like a change.
+  const ctx = useInstance('pglite', { ...jwtEnv(issuer), AUTH_CLOCK_TOLERANCE_SECONDS: '5', RESERVATION_TTL_SECONDS: '3600' });
   const alice = uid('alice');
   const mallory = uid('mallory');
   const admin = uid('admin');
