@@ -1,14 +1,14 @@
 /**
  * `npm run bench` (full, < 10 minutes on 2 cores) or `npm run bench -- --quick` (smoke run, ~2 minutes).
  *
- * Starts every server under test as a child process (the service on Postgres and on PGlite, the seed-design
+ * Starts every server under test as a child process (the service on Postgres and on its embedded PostgreSQL, the seed-design
  * comparator, bare-Express comparators), runs the scenarios with the comparators alternating round by round,
  * and writes bench/results/REPORT.md and bench/results/latest.json (raw rounds, logs and CPU profiles go to
  * bench/results/raw/<timestamp>/, git-ignored). Child processes and scratch databases are removed at the end,
  * also on failure or Ctrl-C.
  *
  * Options: --quick, --rounds=N, --seconds=S (per measured phase), --only=1,2,3,4,5,6,7,p99,auth,profile,
- * --no-pglite, --no-profile, --sessions=N, --holds=N (see bench/README.md).
+ * --no-embedded, --no-profile, --sessions=N, --holds=N (see bench/README.md).
  */
 import { execSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -164,7 +164,7 @@ async function main(): Promise<number> {
     const starting: Promise<void>[] = [];
     if (needs(['1', '3'])) starting.push(startSeed(ctx).then((t) => void (seed = t)));
     if (needs(['1', '2', '3', '4', 'p99'])) starting.push(startOurs(ctx, 'ours-pg', 'postgres').then((t) => void (oursPg = t)));
-    if (cfg.pglite && needs(['1', '2', '3'])) starting.push(startOurs(ctx, 'ours-pglite', 'pglite').then((t) => void (oursLite = t)));
+    if (cfg.embedded && needs(['1', '2', '3'])) starting.push(startOurs(ctx, 'ours-embedded', 'embedded').then((t) => void (oursLite = t)));
     if (needs(['2', 'p99'])) starting.push(startComparator(ctx, 'constant').then((t) => void (bareConst = t)));
     if (needs(['4'])) starting.push(startComparator(ctx, 'availability').then((t) => void (bareDoc = t)));
     await Promise.all(starting);
@@ -200,12 +200,12 @@ async function main(): Promise<number> {
     await run('6', 'Scenario 6: expiry lateness', () => expiryLateness(ctx), 30);
     await run('profile', 'CPU profiles', async () => {
       if (!cfg.profile) return;
-      results.profiles = await profiles(ctx, (process.env.BENCH_PROFILES ?? (cfg.pglite ? 's1,s2,s3,s4,pglite-s2' : 's1,s2,s3,s4')).split(','));
+      results.profiles = await profiles(ctx, (process.env.BENCH_PROFILES ?? (cfg.embedded ? 's1,s2,s3,s4,embedded-s2' : 's1,s2,s3,s4')).split(','));
     }, 70);
     // Rough durations (s) on this machine: the scenario is skipped rather than run past the 10-minute mark.
     await run('5', 'Scenario 5: many sessions (ours (Postgres))', () => manySessions(ctx, 'postgres'), cfg.quick ? 15 : 85, 's5.pg');
-    if (cfg.pglite) {
-      await run('5', 'Scenario 5: many sessions (ours (PGlite))', () => manySessions(ctx, 'pglite'), cfg.quick ? 20 : 45, 's5.pglite');
+    if (cfg.embedded) {
+      await run('5', 'Scenario 5: many sessions (ours (embedded))', () => manySessions(ctx, 'embedded'), cfg.quick ? 20 : 45, 's5.embedded');
     }
     await run('7', 'Scenario 7: cluster failover', async () =>
       clusterConfigured ? failover(ctx) : skipped('s7', 'Scenario 7: cluster failover', 'skipped: no Kafka/Redis (KAFKA_BROKERS and REDIS_URL unset)'),

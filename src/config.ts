@@ -22,6 +22,7 @@ const optionalText = z
 const EnvSchema = z.object({
   PORT: int(3000, 0, 65535),
   DATA_DIR: z.string().min(1).default('./data'),
+  EMBEDDED_DB_PORT: int(0, 0, 65535),
   DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
   DB_HOST: optionalText,
   DB_PORT: int(5432, 1, 65535),
@@ -63,7 +64,8 @@ const EnvSchema = z.object({
 
 export type DatabaseConfig =
   | { readonly kind: 'postgres'; readonly url: string }
-  | { readonly kind: 'embedded'; readonly dataDir: string };
+  /** PostgreSQL started by the service under `dataDir`, on `port` (0: a free port picked at start). */
+  | { readonly kind: 'embedded'; readonly dataDir: string; readonly port: number };
 
 /** Where the keys that sign bearer tokens come from (see README, "Authentication"). */
 export type AuthKeySource =
@@ -138,7 +140,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     ? { kind: 'postgres', url: e.DATABASE_URL }
     : e.DB_HOST
       ? { kind: 'postgres', url: postgresUrl(e) }
-      : { kind: 'embedded', dataDir: e.DATA_DIR };
+      : { kind: 'embedded', dataDir: e.DATA_DIR, port: e.EMBEDDED_DB_PORT };
   const redisUrls = e.REDIS_URL
     ? e.REDIS_URL.split(',').map((u) => u.trim()).filter(Boolean)
     : e.REDIS_HOST

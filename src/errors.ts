@@ -38,8 +38,69 @@ export class AppError extends Error {
 
   /** A stable URI reference naming the kind of problem, e.g. "/problems/seats-unavailable". */
   get type(): string {
-    return `/problems/${this.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/(^-|-$)/g, '')}`;
+    return problemType(this.title);
   }
+}
+
+/**
+ * An expected refusal (404, 409, 410, ...) as a value: what the problem+json answer says, and nothing else. Seat
+ * conflicts are the most common answer under load, so they are returned, not thrown: no stack is captured and no
+ * error path is taken. Rendered by the same code as AppError (src/http/problem.ts).
+ */
+export class Refusal {
+  readonly extras: ProblemExtras;
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string,
+    extras?: ProblemExtras,
+    readonly retriable = false,
+    readonly retryAfterSeconds?: number,
+  ) {
+    this.extras = extras ?? NO_EXTRAS;
+  }
+
+  get type(): string {
+    return problemType(this.title);
+  }
+}
+
+const NO_EXTRAS: ProblemExtras = Object.freeze({});
+
+export function isRefusal(value: unknown): value is Refusal {
+  return value instanceof Refusal;
+}
+
+export const refusals = {
+  notFound: (detail: string) => new Refusal(404, 'Not found', detail),
+  forbidden: (detail: string) => new Refusal(403, 'Forbidden', detail),
+  conflict: (detail: string, title = 'Conflict', extras?: ProblemExtras) => new Refusal(409, title, detail, extras),
+  seatsUnavailable: (seats: readonly string[]) =>
+    new Refusal(409, 'Seats unavailable', `Seats not available: ${seats.join(', ')}`, { unavailableSeats: seats }),
+  /** MAX_SEATS_PER_USER_PER_SESSION: the user already holds or bought `held` seats of this session. */
+  seatLimitPerUser: (max: number, held: number) =>
+    new Refusal(
+      409,
+      'Seat limit per user reached',
+      `At most ${max} seats per user in one session (MAX_SEATS_PER_USER_PER_SESSION); this user has ${held}`,
+      { limit: 'MAX_SEATS_PER_USER_PER_SESSION', max, held },
+    ),
+  gone: (detail: string) => new Refusal(410, 'Reservation expired', detail),
+  invalid: (detail: string, errors: readonly FieldIssue[] = []) => new Refusal(400, 'Invalid request', detail, { errors }),
+  unavailable: (detail: string, retryAfterSeconds = 1) =>
+    new Refusal(503, 'Service unavailable', detail, undefined, true, retryAfterSeconds),
+};
+
+const problemTypes = new Map<string, string>();
+
+/** A stable URI reference naming the kind of problem, e.g. "/problems/seats-unavailable". */
+export function problemType(title: string): string {
+  let type = problemTypes.get(title);
+  if (type === undefined) {
+    type = `/problems/${title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/(^-|-$)/g, '')}`;
+    if (problemTypes.size < 1000) problemTypes.set(title, type);
+  }
+  return type;
 }
 
 export interface FieldIssue {
@@ -88,17 +149,6 @@ export class NotFoundError extends AppError {
 export class ConflictError extends AppError {
   constructor(detail: string, extras?: ProblemExtras, title = 'Conflict') {
     super({ status: 409, title, detail, extras });
-  }
-}
-
-/** MAX_SEATS_PER_USER_PER_SESSION: the user already holds or bought `held` seats of this session. */
-export class SeatLimitPerUserError extends ConflictError {
-  constructor(max: number, held: number) {
-    super(
-      `At most ${max} seats per user in one session (MAX_SEATS_PER_USER_PER_SESSION); this user has ${held}`,
-      { limit: 'MAX_SEATS_PER_USER_PER_SESSION', max, held },
-      'Seat limit per user reached',
-    );
   }
 }
 

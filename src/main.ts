@@ -18,7 +18,7 @@ import { createApp } from './http/app';
 import { metricsApp } from './http/metrics-app';
 import { createLogger, createRequestScope, type Logger } from './logger';
 import { createMetrics } from './metrics';
-import { openDataSource } from './persistence/data-source';
+import { openDatabase } from './persistence/data-source';
 import { createIdempotencyStore } from './persistence/idempotency-store';
 import { startOutboxRelay } from './persistence/outbox-relay';
 import { createReservationQueries } from './persistence/reservation-queries';
@@ -51,7 +51,8 @@ export async function createInstance(config: Config, options: InstanceOptions = 
   const logger = options.logger ?? createLogger({ level: config.logLevel, instanceId: config.instanceId, scope });
   const clock = options.clock ?? Date.now;
   const metrics = createMetrics();
-  const dataSource = await openDataSource(config.database);
+  const database = await openDatabase(config.database, { log: (level, message, meta) => logger[level](message, meta) });
+  const { dataSource } = database;
 
   const cluster = isClusterMode(config) ? await createClusterPorts({ config, logger, metrics, clock }) : undefined;
 
@@ -160,7 +161,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
         await leases.close();
         await cluster?.close();
         stopActor(system);
-        await dataSource.destroy();
+        await database.close();
       })();
       return closing;
     },

@@ -36,13 +36,13 @@ export interface BenchConfig {
   readonly readsWriteRate: number;
   readonly manySessions: number;
   readonly manySessionSeats: number;
-  /** Sessions of scenario 5 on PGlite (it creates sessions far slower than Postgres). */
-  readonly pgliteSessions: number;
+  /** Sessions of scenario 5 on the embedded default. */
+  readonly embeddedSessions: number;
   readonly idleSeconds: number;
   readonly expiryHolds: number;
   readonly expiryTtlSeconds: number;
   readonly profile: boolean;
-  readonly pglite: boolean;
+  readonly embedded: boolean;
   /** Scenario ids to run ("1".."7", "p99", "profile"); empty = all. */
   readonly only: ReadonlySet<string>;
 }
@@ -72,14 +72,14 @@ export function configFrom(argv: readonly string[]): BenchConfig {
     readsWriteRate: num('reads-write-rate', 200, 200),
     manySessions: num('sessions', 10_000, 500),
     manySessionSeats: 200,
-    pgliteSessions: num('pglite-sessions', 1000, 200),
+    embeddedSessions: num('embedded-sessions', 1000, 200),
     // Long enough that every session is still active when the last one has been read (touching 10,000 takes
     // several seconds here); passivation is then observed after the touch.
     idleSeconds: num('idle', 30, 5),
     expiryHolds: num('holds', 5_000, 500),
     expiryTtlSeconds: 2,
     profile: !flag('no-profile') && !quick,
-    pglite: !flag('no-pglite'),
+    embedded: !flag('no-embedded'),
     only,
   };
 }
@@ -101,14 +101,16 @@ export interface Ctx {
   log(message: string): void;
 }
 
-/** A server under test: the service (Postgres or PGlite), the seed comparator, or comparator (a)/(b). */
+/** A server under test: the service (Postgres or embedded), the seed comparator, or comparator (a)/(b). */
 export interface Target {
   readonly kind: 'ours' | 'seed' | 'bare';
   readonly name: string;
   readonly label: string;
   readonly service: Service;
   readonly db?: ScratchDb;
-  readonly storage?: 'postgres' | 'pglite';
+  readonly storage?: 'postgres' | 'embedded';
+  /** Database whose Postgres backends are counted when there is no scratch database (the embedded default). */
+  readonly backendDb?: string;
 }
 
 export const SERVICE_ENV = {
@@ -119,11 +121,11 @@ export const SERVICE_ENV = {
   MAX_SEATS_PER_USER_PER_SESSION: '2000',
 } as const;
 
-/** Starts the service as a child process on a fresh scratch database or a fresh PGlite directory. */
+/** Starts the service as a child process on a fresh scratch database or a fresh DATA_DIR (embedded PostgreSQL). */
 export async function startOurs(
   ctx: Ctx,
   name: string,
-  storage: 'postgres' | 'pglite',
+  storage: 'postgres' | 'embedded',
   env: Record<string, string> = {},
   nodeArgs: readonly string[] = [],
 ): Promise<Target> {
@@ -133,7 +135,7 @@ export async function startOurs(
     db = await createScratchDb(name);
     storeEnv.DATABASE_URL = db.url;
   } else {
-    const dir = mkdtempSync(join(tmpdir(), 'bench-pglite-'));
+    const dir = mkdtempSync(join(tmpdir(), 'bench-embedded-'));
     onCleanup(`remove ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
     storeEnv.DATA_DIR = dir;
   }
@@ -144,9 +146,13 @@ export async function startOurs(
     cwd: ctx.root,
     logDir: ctx.logDir,
     readyPath: '/health/ready',
+    // A new embedded data directory runs initdb first, which takes far longer on a busy shared machine.
+    readyTimeoutMs: storage === 'postgres' ? undefined : 240_000,
     env: { ...SERVICE_ENV, RESERVATION_TTL_SECONDS: '3600', INSTANCE_ID: `bench-${name}`, ...storeEnv, ...env },
   });
-  return { kind: 'ours', name, label: storage === 'postgres' ? 'ours (Postgres)' : 'ours (PGlite)', service, db, storage };
+  // The embedded server's backends are found by the service's database name in their process titles.
+  const backendDb = storage === 'postgres' ? undefined : 'cinema';
+  return { kind: 'ours', name, label: storage === 'postgres' ? 'ours (Postgres)' : 'ours (embedded)', service, db, storage, backendDb };
 }
 
 export async function startSeed(ctx: Ctx): Promise<Target> {
@@ -210,7 +216,8 @@ async function serviceMetrics(target: Target): Promise<Map<string, number> | und
 export async function measured<T>(target: Target, fn: () => Promise<T>): Promise<{ result: T; cost: PhaseCost }> {
   const sm0 = await serviceMetrics(target);
   const cpu0 = processCpuSeconds(target.service.pid);
-  const pg0 = target.db ? postgresBackendCpu(target.db.name) : undefined;
+  const backendDb = target.db?.name ?? target.backendDb;
+  const pg0 = backendDb ? postgresBackendCpu(backendDb) : undefined;
   const m0 = machineCpuSample();
   const c0 = process.cpuUsage();
   const t0 = performance.now();
@@ -218,7 +225,7 @@ export async function measured<T>(target: Target, fn: () => Promise<T>): Promise
   const wallS = (performance.now() - t0) / 1000;
   const c1 = process.cpuUsage(c0);
   const cpu1 = processCpuSeconds(target.service.pid);
-  const pg1 = target.db ? postgresBackendCpu(target.db.name) : undefined;
+  const pg1 = backendDb ? postgresBackendCpu(backendDb) : undefined;
   const m1 = machineCpuSample();
   const sm1 = await serviceMetrics(target);
   const serverCpuS = cpu1 - cpu0;

@@ -58,7 +58,7 @@ function area(url: string, fn: string, root: string): string {
     return `native ${fn || '(anonymous)'}`;
   }
   const u = norm(url, root);
-  if (u.startsWith('wasm://')) return 'WebAssembly (PGlite\'s Postgres)';
+  if (u.startsWith('wasm://')) return 'WebAssembly';
   const nm = u.lastIndexOf('node_modules/');
   if (nm >= 0) {
     const rest = u.slice(nm + 'node_modules/'.length).split('/');

@@ -17,7 +17,7 @@ import { newWriteLoop, reserveCancel } from './s2-steady-writes';
 import { hammer } from './s3-hot-seat';
 
 export interface ProfileResult {
-  /** "postgres-s1", "pglite-s2"... */
+  /** "postgres-s1", "embedded-s2"... */
   readonly id?: string;
   readonly workload: string;
   readonly summary?: ProfileSummary;
@@ -92,14 +92,13 @@ export async function profiles(ctx: Ctx, which: readonly string[]): Promise<Prof
   const results: ProfileResult[] = [];
   const pgWorkloads = all.filter((w) => which.includes(w.id));
   if (pgWorkloads.length > 0) results.push(...(await profileInstance(ctx, 'postgres', pgWorkloads)));
-  // The embedded default: the database runs inside the service process (PGlite, WebAssembly), so its work shows
-  // up in the service's own profile.
-  const liteWorkloads = all.filter((w) => which.includes(`pglite-${w.id}`));
-  if (liteWorkloads.length > 0) results.push(...(await profileInstance(ctx, 'pglite', liteWorkloads)));
+  // The embedded default: the service on the PostgreSQL server it starts itself under DATA_DIR.
+  const liteWorkloads = all.filter((w) => which.includes(`embedded-${w.id}`));
+  if (liteWorkloads.length > 0) results.push(...(await profileInstance(ctx, 'embedded', liteWorkloads)));
   return results;
 }
 
-async function profileInstance(ctx: Ctx, storage: 'postgres' | 'pglite', workloads: Workload[]): Promise<ProfileResult[]> {
+async function profileInstance(ctx: Ctx, storage: 'postgres' | 'embedded', workloads: Workload[]): Promise<ProfileResult[]> {
   const dir = join(ctx.rawDir, `cpu-profile-${storage}`);
   mkdirSync(dir, { recursive: true });
   const t = await startOurs(ctx, `profiled-${storage}`, storage, {}, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
@@ -124,7 +123,7 @@ async function profileInstance(ctx: Ctx, storage: 'postgres' | 'pglite', workloa
   } finally {
     await t.service.stop(30_000);
   }
-  const label = storage === 'postgres' ? '' : ' on PGlite';
+  const label = storage === 'postgres' ? '' : ' on the embedded default';
   return done.map(({ w, window, out, metrics }) => {
     const summary = summarizeProfileDir(dir, ctx.root, window);
     ctx.log(`profile ${storage} ${w.id}: ${summary ? `${summary.busyMs} ms busy; top ${summary.topFunctions.slice(0, 3).map((f) => f.name).join(', ')}` : 'no profile written'}`);

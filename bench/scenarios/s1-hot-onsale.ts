@@ -181,8 +181,8 @@ async function verify(
     dbSeats = rows.flatMap((r) => r.seat_numbers);
     source = `${rows.length} PENDING reservation rows`;
   } else {
-    // PGlite lives inside the service process: read each accepted reservation back through GET /reservations/{id},
-    // which the service answers from its database.
+    // The embedded PostgreSQL belongs to the service (its password is in DATA_DIR): read each accepted reservation
+    // back through GET /reservations/{id}, which the service answers from its database.
     const rows = await mapLimit(reservationIds, 16, async (id) =>
       (await getJson<{ status: string; seatNumbers: string[] }>(`${target.service.url}/reservations/${id}`)).body,
     );
@@ -225,7 +225,7 @@ export async function hotOnSale(ctx: Ctx, seed: Target, ours: Target[]): Promise
   const seedRuns = rounds.map((x) => x.runs.find((y) => y.target === seed.name) as SellOutRun);
   for (const t of ours) {
     const mine = rounds.map((x) => x.runs.find((y) => y.target === t.name) as SellOutRun);
-    const key = t.storage === 'pglite' ? 'pglite' : 'pg';
+    const key = t.storage === 'embedded' ? 'embedded' : 'pg';
     figures.push({
       id: `s1.throughput.${key}`,
       label: `Sell-out throughput (seats held per second), ${t.label} / seed`,

@@ -173,7 +173,7 @@ export async function steadyWrites(
   const figures: Figure[] = ours.map((t) => {
     const mine = runsOf(t);
     return {
-      id: `s2.throughput.${t.storage === 'pglite' ? 'pglite' : 'pg'}`,
+      id: `s2.throughput.${t.storage === 'embedded' ? 'embedded' : 'pg'}`,
       label: `Durable reserve+cancel requests per second, ${t.label} / bare express constant (a)`,
       unit: 'ratio',
       spread: spread(mine.map((m, i) => m.rps / bareRuns[i].rps)),
@@ -191,7 +191,7 @@ export async function steadyWrites(
   for (const t of ours) {
     const mine = runsOf(t);
     figures.push({
-      id: `s2.aging.${t.storage === 'pglite' ? 'pglite' : 'pg'}`,
+      id: `s2.aging.${t.storage === 'embedded' ? 'embedded' : 'pg'}`,
       label: `Aging within a ${cfg.phaseSeconds}-s phase on a fresh session: answers/s in its last 2 s / in seconds 1-2, ${t.label} / same for (a)`,
       unit: 'ratio',
       spread: spread(mine.map((m, i) => aging(m) / aging(bareRuns[i]))),

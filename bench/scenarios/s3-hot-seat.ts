@@ -94,7 +94,7 @@ export async function hotSeat(ctx: Ctx, seed: Target, ours: Target[]): Promise<S
   const seedRuns = runsOf(seed);
   const figures: Figure[] = ours.flatMap((t) => {
     const mine = runsOf(t);
-    const key = t.storage === 'pglite' ? 'pglite' : 'pg';
+    const key = t.storage === 'embedded' ? 'embedded' : 'pg';
     return [
       {
         id: `s3.throughput.${key}`,

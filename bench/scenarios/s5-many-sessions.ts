@@ -22,10 +22,10 @@ interface Step {
   readonly atS: number;
 }
 
-export async function manySessions(ctx: Ctx, storage: 'postgres' | 'pglite'): Promise<ScenarioResult> {
+export async function manySessions(ctx: Ctx, storage: 'postgres' | 'embedded'): Promise<ScenarioResult> {
   const { cfg } = ctx;
-  const name = storage === 'postgres' ? 's5-pg' : 's5-pglite';
-  // PGlite gets fewer sessions (it creates them far slower), so a shorter idle time covers its touching phase.
+  const name = storage === 'postgres' ? 's5-pg' : 's5-embedded';
+  // The embedded default gets fewer sessions (--embedded-sessions), so a shorter idle time covers its touching phase.
   const idleSeconds = storage === 'postgres' ? cfg.idleSeconds : Math.min(cfg.idleSeconds, 10);
   const gcFile = join(ctx.rawDir, `${name}-gc.json`);
   const t = await startOurs(ctx, name, storage, { SESSION_IDLE_SECONDS: String(idleSeconds), BENCH_GC_FILE: gcFile }, [
@@ -67,7 +67,7 @@ export async function manySessions(ctx: Ctx, storage: 'postgres' | 'pglite'): Pr
   };
   try {
     await sample('started');
-    const count = storage === 'postgres' ? cfg.manySessions : Math.min(cfg.manySessions, cfg.pgliteSessions);
+    const count = storage === 'postgres' ? cfg.manySessions : Math.min(cfg.manySessions, cfg.embeddedSessions);
     const ids = await mapLimit(Array.from({ length: count }), 16, () =>
       createSession(t.service.url, cfg.manySessionSeats, 20, 'Many'),
     );
@@ -123,7 +123,7 @@ export async function manySessions(ctx: Ctx, storage: 'postgres' | 'pglite'): Pr
         detail: `session_actors_alive ${touched.actorsAlive} -> ${after.actorsAlive} after ${passivatedAt} s`,
       },
     ];
-    const key = storage === 'postgres' ? 'pg' : 'pglite';
+    const key = storage === 'postgres' ? 'pg' : 'embedded';
     const figures: Figure[] = [
       {
         id: `s5.rss.touched.${key}`,

@@ -1,3 +1,4 @@
+import type { Refusal } from '../errors';
 import type { ReservationView, SaleView, SessionView, UserSalesView } from './views';
 
 export interface NewSession {
@@ -10,8 +11,8 @@ export interface NewSession {
 }
 
 /**
- * The use cases behind the REST API. Every method throws AppError subclasses for expected failures
- * (NotFoundError, SeatsUnavailableError, ForbiddenError, GoneError, ConflictError, ServiceUnavailableError).
+ * The use cases behind the REST API. The seat commands (reserve, confirm, cancel) return their expected refusals
+ * (409, 410, 404, 403, 400) as `Refusal` values; everything else, and every outage (503), is thrown as an AppError.
  */
 export interface CinemaService {
   createSession(input: NewSession): Promise<SessionView>;
@@ -19,12 +20,12 @@ export interface CinemaService {
   getSession(sessionId: string): Promise<SessionView>;
   /** The availability document as UTF-8 JSON bytes (serialized once per change of the session). */
   availability(sessionId: string): Promise<Buffer>;
-  reserve(input: { sessionId: string; seatNumbers: readonly string[]; userId: string }): Promise<ReservationView>;
+  reserve(input: { sessionId: string; seatNumbers: readonly string[]; userId: string }): Promise<ReservationView | Refusal>;
   getReservation(reservationId: string): Promise<ReservationView>;
   listUserReservations(userId: string): Promise<ReservationView[]>;
-  confirmPayment(input: { reservationId: string; userId: string }): Promise<SaleView[]>;
+  confirmPayment(input: { reservationId: string; userId: string }): Promise<SaleView[] | Refusal>;
   /** Without `userId`, the box office cancels whoever's reservation it is (the caller checked the admin role). */
-  cancelReservation(input: { reservationId: string; userId?: string }): Promise<ReservationView>;
+  cancelReservation(input: { reservationId: string; userId?: string }): Promise<ReservationView | Refusal>;
   listSales(page: { limit: number; offset: number }): Promise<SaleView[]>;
   userSales(userId: string): Promise<UserSalesView>;
 }

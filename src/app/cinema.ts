@@ -1,12 +1,12 @@
 import { LRUCache } from 'lru-cache';
 import type { SessionReply } from '../actors/protocol';
 import { toCents } from '../domain';
-import { ConflictError, ForbiddenError, GoneError, NotFoundError, ServiceUnavailableError } from '../errors';
+import { NotFoundError, Refusal, refusals, ServiceUnavailableError } from '../errors';
 import type { ReservationQueries, ReservationRecord } from '../persistence/reservation-queries';
 import type { SaleQueries } from '../persistence/sale-queries';
 import type { SessionStore } from '../persistence/session-store';
 import type { CinemaService } from './cinema-service';
-import { domainErrorToAppError } from './domain-errors';
+import { domainRefusal } from './domain-errors';
 import type { SessionRouter } from './ports';
 import { reservationRecordView, reservationView, salesOfReservation, saleView, sessionView } from './view-mappers';
 
@@ -26,10 +26,10 @@ export interface CinemaDeps {
 
 type Accepted = Extract<SessionReply, { ok: true }>;
 
-/** Turns a refusal or an outage into the matching AppError. */
-function accepted(reply: SessionReply): Accepted {
+/** An accepted reply, or the refusal (a value) the seat rules answered; an outage is thrown (503). */
+function accepted(reply: SessionReply): Accepted | Refusal {
   if (reply.ok) return reply;
-  if ('error' in reply) throw domainErrorToAppError(reply.error);
+  if ('error' in reply) return domainRefusal(reply.error);
   throw new ServiceUnavailableError(`Session unavailable: ${reply.unavailable}`);
 }
 
@@ -48,17 +48,17 @@ export function createCinemaService(deps: CinemaDeps): CinemaService {
   const owners = new LRUCache<string, ReservationOwner>({ max: REMEMBERED_RESERVATIONS });
 
   /** The reservation's session; 404 when unknown, 403 (or 404) when it is someone else's; anyone's without userId. */
-  async function ownReservation(reservationId: string, userId: string | undefined): Promise<ReservationOwner> {
+  async function ownReservation(reservationId: string, userId: string | undefined): Promise<ReservationOwner | Refusal> {
     let owner = owners.get(reservationId);
     if (!owner) {
       const record = await reservations.byId(reservationId);
-      if (!record) throw new NotFoundError(`Reservation ${reservationId} not found`);
+      if (!record) return refusals.notFound(`Reservation ${reservationId} not found`);
       owner = { sessionId: record.sessionId, userId: record.userId };
       owners.set(reservationId, owner);
     }
     if (userId !== undefined && owner.userId !== userId) {
-      if (deps.othersReservations === 'not-found') throw new NotFoundError(`Reservation ${reservationId} not found`);
-      throw new ForbiddenError('This reservation belongs to another user');
+      if (deps.othersReservations === 'not-found') return refusals.notFound(`Reservation ${reservationId} not found`);
+      return refusals.forbidden('This reservation belongs to another user');
     }
     return owner;
   }
@@ -97,6 +97,7 @@ export function createCinemaService(deps: CinemaDeps): CinemaService {
     async reserve({ sessionId, seatNumbers, userId }) {
       const reservationId = newId();
       const reply = accepted(await router.execute(sessionId, { type: 'HoldSeats', reservationId, userId, seatNumbers }));
+      if (reply instanceof Refusal) return reply;
       if (!reply.reservation) throw new ServiceUnavailableError('The session did not return the reservation');
       owners.set(reservationId, { sessionId, userId });
       return reservationView(sessionId, reply.reservation);
@@ -113,28 +114,30 @@ export function createCinemaService(deps: CinemaDeps): CinemaService {
 
     async confirmPayment({ reservationId, userId }) {
       const record = await ownReservation(reservationId, userId);
+      if (record instanceof Refusal) return record;
       const reply = await router.execute(record.sessionId, { type: 'ConfirmPayment', reservationId, userId });
       if (!reply.ok && 'error' in reply && reply.error.code === 'RESERVATION_NOT_FOUND') {
         const ended = await endedReservation(reservationId);
         if (ended.status === 'CONFIRMED') return (await sales.byReservation(reservationId)).map(saleView);
-        if (ended.status === 'EXPIRED') throw new GoneError('The reservation expired; its seats were released');
-        throw new ConflictError('The reservation was cancelled', undefined, 'Reservation cancelled');
+        if (ended.status === 'EXPIRED') return refusals.gone('The reservation expired; its seats were released');
+        return refusals.conflict('The reservation was cancelled', 'Reservation cancelled');
       }
       const ok = accepted(reply);
+      if (ok instanceof Refusal) return ok;
       if (!ok.reservation) throw new ServiceUnavailableError('The session did not return the reservation');
       return salesOfReservation(ok.session, ok.reservation);
     },
     async cancelReservation({ reservationId, userId }) {
       const record = await ownReservation(reservationId, userId);
+      if (record instanceof Refusal) return record;
       const reply = await router.execute(record.sessionId, { type: 'CancelReservation', reservationId, userId: record.userId });
       if (!reply.ok && 'error' in reply && reply.error.code === 'RESERVATION_NOT_FOUND') {
         const ended = await endedReservation(reservationId);
-        if (ended.status === 'CONFIRMED') {
-          throw new ConflictError('The reservation is already paid', undefined, 'Reservation confirmed');
-        }
+        if (ended.status === 'CONFIRMED') return refusals.conflict('The reservation is already paid', 'Reservation confirmed');
         return reservationRecordView(ended, clock());
       }
       const ok = accepted(reply);
+      if (ok instanceof Refusal) return ok;
       if (!ok.reservation) throw new ServiceUnavailableError('The session did not return the reservation');
       return reservationView(record.sessionId, ok.reservation);
     },

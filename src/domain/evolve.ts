@@ -1,7 +1,11 @@
 import type { SessionEvent } from './events';
+import { PersistentMap } from './persistent-map';
 import type { Reservation, SessionState, TakenSeat } from './session-state';
 
-/** Applies one fact to the state. Pure: returns a new state and leaves the old one as it was. */
+/**
+ * Applies one fact to the state. Pure: returns a new state and leaves the old one as it was. The seat map and the
+ * reservations are persistent maps, so a change costs O(seats it touches), never a copy of the whole map.
+ */
 export function evolve(state: SessionState, event: SessionEvent): SessionState {
   switch (event.type) {
     case 'reservation.created': {
@@ -26,15 +30,13 @@ export function evolve(state: SessionState, event: SessionEvent): SessionState {
     case 'reservation.cancelled': {
       const r = state.reservations.get(event.reservationId);
       if (!r || r.status !== 'PENDING') return state;
-      const taken = new Map(state.taken);
+      let taken = PersistentMap.from(state.taken);
       for (const s of r.seatNumbers) {
-        if (taken.get(s)?.reservationId === r.id) taken.delete(s);
+        if (taken.get(s)?.reservationId === r.id) taken = taken.delete(s);
       }
       // An ended hold leaves memory: the state keeps only what is live (pending and confirmed), exactly what an
       // activation loads, so a long-lived session does not slow down with its history. Its row keeps its status.
-      const reservations = new Map(state.reservations);
-      reservations.delete(r.id);
-      return { ...state, taken, reservations };
+      return { ...state, taken, reservations: PersistentMap.from(state.reservations).delete(r.id) };
     }
     case 'payment.confirmed': {
       const r = state.reservations.get(event.reservationId);
@@ -63,8 +65,8 @@ function withSeats(
   seats: readonly string[],
   value: TakenSeat,
 ): ReadonlyMap<string, TakenSeat> {
-  const next = new Map(taken);
-  for (const s of seats) next.set(s, value);
+  let next = PersistentMap.from(taken);
+  for (const s of seats) next = next.set(s, value);
   return next;
 }
 
@@ -72,5 +74,5 @@ function withReservation(
   reservations: ReadonlyMap<string, Reservation>,
   r: Reservation,
 ): ReadonlyMap<string, Reservation> {
-  return new Map(reservations).set(r.id, r);
+  return PersistentMap.from(reservations).set(r.id, r);
 }

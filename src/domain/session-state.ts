@@ -1,3 +1,5 @@
+import { PersistentMap } from './persistent-map';
+
 /** The in-memory state of one cinema session's seats, as the decider sees it. */
 
 export interface SessionInfo {
@@ -45,20 +47,22 @@ export interface SessionState {
 }
 
 export function initialState(info: SessionInfo): SessionState {
-  return { info, taken: new Map(), reservations: new Map() };
+  return { info, taken: PersistentMap.empty(), reservations: PersistentMap.empty() };
 }
 
 export function availableSeatCount(state: SessionState): number {
   return state.info.seatLabels.length - state.taken.size;
 }
 
-/** Pending reservations whose hold is due to expire at `now` or earlier. */
+/** Pending reservations whose hold is due to expire at `now` or earlier, earliest due (then made) first. */
 export function dueHolds(state: SessionState, now: number): Reservation[] {
   const due: Reservation[] = [];
   for (const r of state.reservations.values()) {
     if (r.status === 'PENDING' && r.expiresAt <= now) due.push(r);
   }
-  return due;
+  return due.sort(
+    (a, b) => a.expiresAt - b.expiresAt || a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
 }
 
 /** The earliest `expiresAt` among pending reservations, or undefined when nothing is held. */

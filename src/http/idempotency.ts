@@ -100,7 +100,7 @@ export function idempotentRoute<I>(params: IdempotentRouteParams<I>): RequestHan
       await settle(scope, key, { status: problem.status, body: problem.body, retriable: !isAppError(error) || error.retriable });
       throw error;
     }
-    await settle(scope, key, { status: reply.status, body: reply.body, retriable: false });
+    await settle(scope, key, { status: reply.status, body: reply.body, retriable: reply.retriable ?? false });
     sendReply(res, reply);
   };
 }

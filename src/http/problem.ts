@@ -8,6 +8,8 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
   isAppError,
+  isRefusal,
+  type Refusal,
 } from '../errors';
 import type { Logger } from '../logger';
 import { fieldIssues } from './validate';
@@ -90,16 +92,40 @@ export function toAppError(error: unknown): AppError {
 
 const CORE_FIELDS = new Set(['type', 'title', 'status', 'detail']);
 
-/** The problem+json answer for any error (RFC 9457). Pure: no logging, no response object. */
+/** The problem+json answer for any error or refusal (RFC 9457). Pure: no logging, no response object. */
 export function toProblem(error: unknown): ProblemResponse {
+  if (isRefusal(error)) return refusalProblem(error);
   const app = toAppError(error);
-  const body: Record<string, unknown> = { type: app.type, title: app.title, status: app.status, detail: app.message };
-  for (const [field, value] of Object.entries(app.extras)) {
-    if (!CORE_FIELDS.has(field)) body[field] = value;
+  return problemOf(app.status, app.title, app.type, app.message, app.extras, app.retryAfterSeconds, app.headers);
+}
+
+/** The problem+json answer of a refusal value (the cheap path: no exception was ever built). */
+export function refusalProblem(refusal: Refusal): ProblemResponse {
+  return problemOf(refusal.status, refusal.title, refusal.type, refusal.detail, refusal.extras, refusal.retryAfterSeconds);
+}
+
+const PROBLEM_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'Content-Type': PROBLEM_CONTENT_TYPE });
+
+function problemOf(
+  status: number,
+  title: string,
+  type: string,
+  detail: string,
+  extras: Readonly<Record<string, unknown>>,
+  retryAfterSeconds: number | undefined,
+  /** Extra headers of the error (e.g. WWW-Authenticate). */
+  extraHeaders?: Readonly<Record<string, string>>,
+): ProblemResponse {
+  const body: Record<string, unknown> = { type, title, status, detail };
+  for (const field in extras) {
+    if (!CORE_FIELDS.has(field)) body[field] = extras[field];
   }
-  const headers: Record<string, string> = { ...app.headers, 'Content-Type': PROBLEM_CONTENT_TYPE };
-  if (app.retryAfterSeconds !== undefined) headers['Retry-After'] = String(Math.max(0, Math.ceil(app.retryAfterSeconds)));
-  return { status: app.status, headers, body: body as unknown as ProblemBody };
+  const base =
+    retryAfterSeconds === undefined
+      ? PROBLEM_HEADERS
+      : { ...PROBLEM_HEADERS, 'Retry-After': String(Math.max(0, Math.ceil(retryAfterSeconds))) };
+  const headers = extraHeaders ? { ...extraHeaders, ...base } : base;
+  return { status, headers, body: body as unknown as ProblemBody };
 }
 
 function describe(error: unknown): { error: string; stack?: string; cause?: string } {

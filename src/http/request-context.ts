@@ -29,6 +29,20 @@ export function routeTemplate(req: Request, res: Response): string {
  */
 export function requestContext(deps: { scope: RequestScope; logger: Logger; metrics: Metrics }): RequestHandler {
   const { scope, logger, metrics } = deps;
+  // prom-client hashes a label object on every inc/observe; the labelled children are looked up once per
+  // (method, route, status) instead. Routes are templates and statuses few, so the map stays small.
+  type Series = { requests: { inc(): void }; duration: { observe(v: number): void } };
+  const series = new Map<string, Series>();
+  const seriesOf = (method: string, route: string, status: number): Series => {
+    const key = `${method} ${route} ${status}`;
+    let found = series.get(key);
+    if (!found) {
+      const labels = { method, route, status: String(status) };
+      found = { requests: metrics.httpRequests.labels(labels), duration: metrics.httpDuration.labels(labels) };
+      series.set(key, found);
+    }
+    return found;
+  };
   return (req, res, next) => {
     const started = performance.now();
     const incoming = req.headers['x-request-id'];
@@ -39,14 +53,15 @@ export function requestContext(deps: { scope: RequestScope; logger: Logger; metr
     res.once('close', () => {
       const seconds = (performance.now() - started) / 1000;
       const status = res.writableFinished ? res.statusCode : CLIENT_CLOSED;
-      const labels = { method: req.method, route: routeTemplate(req, res), status: String(status) };
-      metrics.httpRequests.inc(labels);
-      metrics.httpDuration.observe(labels, seconds);
+      const route = routeTemplate(req, res);
+      const series = seriesOf(req.method, route, status);
+      series.requests.inc();
+      series.duration.observe(seconds);
       if (logger.isLevelEnabled('http')) {
-        logger.http(`${labels.method} ${labels.route} ${status}`, {
+        logger.http(`${req.method} ${route} ${status}`, {
           requestId,
-          method: labels.method,
-          route: labels.route,
+          method: req.method,
+          route,
           status,
           ms: Math.round(seconds * 1e4) / 10,
         });

@@ -1,32 +1,68 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { DataSource } from 'typeorm';
 import type { DatabaseConfig } from '../config';
+import { startEmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded-postgres';
 import { entities } from './entities';
 import { InitialSchema1764374400000 } from './migrations/1764374400000-initial-schema';
-import { pgliteDriver } from './pglite-pool';
 
 export const migrations = [InitialSchema1764374400000];
 
+/** The service's database: the typeorm data source and, in the embedded mode, the server it started. */
+export interface Database {
+  readonly dataSource: DataSource;
+  /** Closes the pool, then stops the embedded server if there is one. */
+  close(): Promise<void>;
+}
+
 /**
- * Opens the database and brings its schema up to date with the migrations (never `synchronize`).
- * Postgres when a URL is configured; otherwise PGlite, real Postgres in-process, kept under `dataDir`.
+ * Opens the configured database: the Postgres server at `url`, or the embedded PostgreSQL under `dataDir` that this
+ * process starts (and stops in `close`). Both are the same Postgres reached through the same driver and SQL.
  */
-export async function openDataSource(config: DatabaseConfig, options: { poolSize?: number } = {}): Promise<DataSource> {
-  const common = { entities, migrations, migrationsRun: false, synchronize: false, logging: false } as const;
-  let dataSource: DataSource;
+export async function openDatabase(
+  config: DatabaseConfig,
+  options: { poolSize?: number; log?: EmbeddedPostgresOptions['log'] } = {},
+): Promise<Database> {
   if (config.kind === 'postgres') {
-    dataSource = new DataSource({ type: 'postgres', url: config.url, poolSize: options.poolSize ?? 10, ...common });
-  } else {
-    const dir = resolve(config.dataDir, 'pglite');
-    mkdirSync(dir, { recursive: true });
-    const db = await PGlite.create(dir);
-    dataSource = new DataSource({ type: 'postgres', driver: pgliteDriver(db), ...common });
+    const dataSource = await openDataSource(config, options);
+    return { dataSource, close: () => dataSource.destroy() };
   }
+  const server = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.port, log: options.log });
+  let dataSource: DataSource;
+  try {
+    dataSource = await openDataSource({ url: server.url }, options);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return {
+    dataSource,
+    close: async () => {
+      try {
+        await dataSource.destroy();
+      } finally {
+        await server.stop();
+      }
+    },
+  };
+}
+
+/**
+ * Connects to the Postgres server at `url` and brings its schema up to date with the migrations (never
+ * `synchronize`).
+ */
+export async function openDataSource(config: { readonly url: string }, options: { poolSize?: number } = {}): Promise<DataSource> {
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url: config.url,
+    poolSize: options.poolSize ?? 10,
+    entities,
+    migrations,
+    migrationsRun: false,
+    synchronize: false,
+    logging: false,
+  });
   await dataSource.initialize();
   try {
-    await migrate(dataSource, config.kind === 'postgres');
+    await migrate(dataSource);
   } catch (error) {
     await dataSource.destroy();
     throw error;
@@ -34,12 +70,8 @@ export async function openDataSource(config: DatabaseConfig, options: { poolSize
   return dataSource;
 }
 
-/** Several instances may start at once: on Postgres an advisory lock lets one migrate while the others wait. */
-async function migrate(dataSource: DataSource, shared: boolean): Promise<void> {
-  if (!shared) {
-    await dataSource.runMigrations({ transaction: 'all' });
-    return;
-  }
+/** Several instances may start at once: an advisory lock lets one migrate while the others wait. */
+async function migrate(dataSource: DataSource): Promise<void> {
   const lockHolder = dataSource.createQueryRunner();
   try {
     await lockHolder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);

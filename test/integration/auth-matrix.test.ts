@@ -1,4 +1,5 @@
 import type { Response } from 'supertest';
+import { storages } from '../support/test-instance';
 import { bearer, jwtEnv, sign, tokenIssuer, unsigned } from '../support/tokens';
 import { sessionBody, uid, useInstance } from './helpers';
 
@@ -23,7 +24,7 @@ const REFUSED: readonly Kind[] = ['no token', 'malformed', 'bad signature', 'exp
 
 describe('authentication and roles on every route (AUTH_MODE=jwt)', () => {
   // Holds must outlive the whole file (the machine may be slow): an expiry would look like a change.
-  const ctx = useInstance('pglite', { ...jwtEnv(issuer), AUTH_CLOCK_TOLERANCE_SECONDS: '5', RESERVATION_TTL_SECONDS: '3600' });
+  const ctx = useInstance(storages()[0], { ...jwtEnv(issuer), AUTH_CLOCK_TOLERANCE_SECONDS: '5', RESERVATION_TTL_SECONDS: '3600' });
   const alice = uid('alice');
   const mallory = uid('mallory');
   const admin = uid('admin');

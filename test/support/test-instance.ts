@@ -6,18 +6,30 @@ import { Client } from 'pg';
 import { loadConfig, type Config } from '../../src/config';
 import { createLogger, createRequestScope } from '../../src/logger';
 import { createInstance, type Instance } from '../../src/main';
+import { EMBEDDED_TEST_SERVER_URL } from './embedded-test-server';
 
-export type Storage = 'pglite' | 'postgres';
+/** Where the tests' scratch databases live: the server at DATABASE_URL, or the run's embedded PostgreSQL. */
+export type Storage = 'postgres' | 'embedded postgres';
 
-/** PGlite always; Postgres too when DATABASE_URL points at a server (as in CI). */
+/**
+ * One storage per run, never both: the Postgres server at DATABASE_URL when it is set (as in CI), otherwise the
+ * embedded PostgreSQL that `test/support/global-setup.ts` started for this jest run. Either way the service talks
+ * to a real Postgres through the same driver and SQL.
+ */
 export function storages(): Storage[] {
-  return process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+  return [process.env.DATABASE_URL ? 'postgres' : 'embedded postgres'];
 }
 
-/** A database of its own for one test file on the shared Postgres server, dropped afterwards. */
+/** Admin URL of the server scratch databases are created on. */
+export function testServerUrl(): string {
+  const url = process.env.DATABASE_URL ?? process.env[EMBEDDED_TEST_SERVER_URL];
+  if (!url) throw new Error('neither DATABASE_URL nor the jest run\'s embedded PostgreSQL (globalSetup) is available');
+  return url;
+}
+
+/** A database of its own for one test file on the test server, dropped afterwards. */
 export async function createScratchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) throw new Error('DATABASE_URL is not set');
+  const adminUrl = testServerUrl();
   const name = `cinema_test_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
@@ -42,14 +54,16 @@ export interface TestStore {
   readonly cleanup: () => Promise<void>;
 }
 
-/** A fresh, empty store: a temporary PGlite directory or a scratch Postgres database. */
-export async function createTestStore(storage: Storage): Promise<TestStore> {
-  if (storage === 'postgres') {
-    const db = await createScratchDatabase();
-    return { env: { DATABASE_URL: db.url }, cleanup: db.drop };
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'cinema-pglite-'));
-  return { env: { DATA_DIR: dir }, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+/** A fresh, empty store: a scratch database on the test server (`storage` only names that server). */
+export async function createTestStore(_storage: Storage = storages()[0]): Promise<TestStore> {
+  const db = await createScratchDatabase();
+  return { env: { DATABASE_URL: db.url }, cleanup: db.drop };
+}
+
+/** A fresh, empty DATA_DIR for an instance that starts its own embedded PostgreSQL. */
+export function createDataDir(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'cinema-data-'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /**

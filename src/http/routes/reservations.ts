@@ -6,6 +6,7 @@ import { NotFoundError } from '../../errors';
 import type { Logger } from '../../logger';
 import { actingUser, audit, callerOf, currentPrincipal, requireSelfOrAdmin, requireUser } from '../authenticate';
 import { idempotentRoute } from '../idempotency';
+import { replyOf, sendReply } from '../reply';
 import {
   cancelBodySchema,
   confirmBodySchema,
@@ -59,7 +60,7 @@ export function reservationRoutes(deps: ReservationRoutesDeps): Router {
         const body = parseBody(req, bodiesFor(req).reserve);
         return { ...body, userId: actingUser(req, req.res!, logger, body.userId) };
       },
-      handle: async (input) => ({ status: 201, body: await service.reserve(input) }),
+      handle: async (input) => replyOf(await service.reserve(input), 201),
     }),
   );
 
@@ -74,7 +75,7 @@ export function reservationRoutes(deps: ReservationRoutesDeps): Router {
         const body = parseBody(req, bodiesFor(req).confirm);
         return { ...body, userId: actingUser(req, req.res!, logger, body.userId) };
       },
-      handle: async (input) => ({ status: 200, body: await service.confirmPayment(input) }),
+      handle: async (input) => replyOf(await service.confirmPayment(input), 200),
     }),
   );
 
@@ -87,10 +88,10 @@ export function reservationRoutes(deps: ReservationRoutesDeps): Router {
     if (principal?.admin && userId === undefined) {
       // The box office cancels whoever's reservation it is.
       audit(logger, req, res, principal, `cancel ${id}`);
-      res.json(await service.cancelReservation({ reservationId: id }));
+      sendReply(res, replyOf(await service.cancelReservation({ reservationId: id }), 200));
       return;
     }
-    res.json(await service.cancelReservation({ reservationId: id, userId: actingUser(req, res, logger, userId) }));
+    sendReply(res, replyOf(await service.cancelReservation({ reservationId: id, userId: actingUser(req, res, logger, userId) }), 200));
   });
 
   router.get('/reservations/user/:userId', requireUser, async (req, res) => {

@@ -16,7 +16,7 @@ describe('loadConfig', () => {
     const config = loadConfig({});
 
     it('then the service runs alone on its embedded defaults', () => {
-      expect(config.database).toEqual({ kind: 'embedded', dataDir: './data' });
+      expect(config.database).toEqual({ kind: 'embedded', dataDir: './data', port: 0 });
       expect(config.redisUrls).toEqual([]);
       expect(config.kafkaBrokers).toEqual([]);
     });
@@ -49,6 +49,7 @@ describe('loadConfig', () => {
     const config = loadConfig({
       PORT: '8080',
       DATA_DIR: '/var/lib/cinema',
+      EMBEDDED_DB_PORT: '5433',
       INSTANCE_ID: 'node-1',
       RESERVATION_TTL_SECONDS: '2.5',
       MAX_SEATS_PER_RESERVATION: '4',
@@ -58,7 +59,7 @@ describe('loadConfig', () => {
     });
     expect(config).toMatchObject({
       port: 8080,
-      database: { kind: 'embedded', dataDir: '/var/lib/cinema' },
+      database: { kind: 'embedded', dataDir: '/var/lib/cinema', port: 5433 },
       instanceId: 'node-1',
       reservationTtlMs: 2_500,
       maxSeatsPerReservation: 4,
@@ -78,7 +79,7 @@ describe('loadConfig', () => {
     });
 
     it('when DATABASE_URL is empty, then it counts as unset', () => {
-      expect(loadConfig({ DATABASE_URL: '' }).database).toEqual({ kind: 'embedded', dataDir: './data' });
+      expect(loadConfig({ DATABASE_URL: '' }).database).toEqual({ kind: 'embedded', dataDir: './data', port: 0 });
     });
 
     it("when the seed's DB_* variables are set, then they build a Postgres URL with the password url-encoded", () => {

@@ -1,0 +1,139 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import request from 'supertest';
+import { createDataDir, eventually, startInstance } from '../support/test-instance';
+import { createSession } from './helpers';
+
+/**
+ * The single-instance default: with no DATABASE_URL the service starts its own PostgreSQL under DATA_DIR, stops it
+ * on a clean shutdown, and after a kill -9 the next start takes the data directory back and finds every commit.
+ */
+const REPO_ROOT = resolve(__dirname, '../..');
+
+function postmasterPid(dataDir: string): number | undefined {
+  const file = join(dataDir, 'postgres', 'postmaster.pid');
+  return existsSync(file) ? Number(readFileSync(file, 'utf8').split('\n')[0]) : undefined;
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => done(port));
+    });
+  });
+}
+
+describe('the embedded PostgreSQL of an instance in-process', () => {
+  const data = createDataDir();
+  afterAll(() => data.cleanup());
+
+  it('starts on an empty DATA_DIR, stops with the instance, and keeps the data for the next start', async () => {
+    const store = { env: { DATA_DIR: data.dir, COMMAND_TIMEOUT_MS: '60000' }, cleanup: async () => undefined };
+    const first = await startInstance(store);
+    const session = await createSession(first.app, { movieName: 'Embedded' });
+    const pid = postmasterPid(data.dir) as number;
+    expect(running(pid)).toBe(true);
+    await first.close();
+    expect({ pidFile: postmasterPid(data.dir), running: running(pid) }).toEqual({ pidFile: undefined, running: false });
+
+    const second = await startInstance(store);
+    try {
+      const res = await request(second.app).get(`/sessions/${session.id}`);
+      expect({ status: res.status, movieName: res.body.movieName }).toEqual({ status: 200, movieName: 'Embedded' });
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('the service as a process on its embedded PostgreSQL', () => {
+  const data = createDataDir();
+  const children = new Set<ChildProcess>();
+  let port: number;
+
+  beforeAll(async () => {
+    port = await freePort();
+  });
+  afterAll(async () => {
+    for (const child of children) child.kill('SIGKILL');
+    const orphan = postmasterPid(data.dir);
+    if (orphan && running(orphan)) process.kill(orphan, 'SIGQUIT');
+    await eventually(() => !orphan || !running(orphan));
+    data.cleanup();
+  });
+
+  async function startService(): Promise<{ child: ChildProcess; exited: Promise<number | null> }> {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: REPO_ROOT,
+      // A generous command timeout: this file is about the database's life cycle, not about answers under load.
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DATA_DIR: data.dir,
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        COMMAND_TIMEOUT_MS: '60000',
+      },
+      stdio: 'ignore',
+    });
+    children.add(child);
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => (children.delete(child), done(code))));
+    await eventually(async () => (await fetch(`http://127.0.0.1:${port}/health/live`)).ok, 90_000);
+    return { child, exited };
+  }
+
+  const api = () => request(`http://127.0.0.1:${port}`);
+
+  it('after a kill -9, the next start stops the orphaned server and finds every commit; SIGTERM stops both', async () => {
+    const first = await startService();
+    const session = await createSession(api(), { movieName: 'Before the crash', numberOfSeats: 4 });
+    const hold = await api().post('/reservations').send({ sessionId: session.id, seatNumbers: ['A1'], userId: 'crash-1' });
+    expect(hold.status).toBe(201);
+    const orphan = postmasterPid(data.dir) as number;
+
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(running(orphan)).toBe(true); // nothing stopped it: the service never got to run any code
+
+    const second = await startService();
+    expect(running(orphan)).toBe(false);
+    const doc = (await api().get(`/sessions/${session.id}/availability`)).body as { seats: { seatNumber: string; status: string }[] };
+    expect(doc.seats.find((s) => s.seatNumber === 'A1')?.status).toBe('RESERVED');
+
+    const server = postmasterPid(data.dir) as number;
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    expect({ pidFile: postmasterPid(data.dir), running: running(server) }).toEqual({ pidFile: undefined, running: false });
+  });
+
+  it('after a kill -9 of the service and of its server, PostgreSQL recovers the data directory on the next start', async () => {
+    const first = await startService();
+    const session = await createSession(api(), { movieName: 'Both killed', numberOfSeats: 4 });
+    const hold = await api().post('/reservations').send({ sessionId: session.id, seatNumbers: ['A2'], userId: 'crash-2' });
+    expect(hold.status).toBe(201);
+    const server = postmasterPid(data.dir) as number;
+
+    first.child.kill('SIGKILL');
+    process.kill(server, 'SIGKILL');
+    await first.exited;
+    await eventually(() => !running(server));
+
+    const second = await startService();
+    const doc = (await api().get(`/sessions/${session.id}/availability`)).body as { seats: { seatNumber: string; status: string }[] };
+    expect(doc.seats.find((s) => s.seatNumber === 'A2')?.status).toBe('RESERVED');
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  });
+});
