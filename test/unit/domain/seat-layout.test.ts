@@ -66,3 +66,15 @@ describe('the seat layout', () => {
     });
   });
 });
+
+describe('a layout that cannot be laid out', () => {
+  it.each([
+    ['zero seats per row', 0],
+    ['a negative number of seats per row', -3],
+    ['a fractional number of seats per row', 2.5],
+    ['NaN seats per row', Number.NaN],
+    ['infinitely many seats per row', Number.POSITIVE_INFINITY],
+  ])('when a room has %s, then the labels are refused with a RangeError instead of looping or inventing rows', (_case, perRow) => {
+    expect(() => seatLabels(16, perRow)).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,216 @@
+import { GroupCommitter } from '../../../src/actors/group-committer';
+import { initialState, type SessionEvent, type SessionState } from '../../../src/domain';
+import type { CommitBatch } from '../../../src/persistence/seat-state-store';
+
+/**
+ * What the session actor relies on: a reply never leaves before every write decided before it is durable, the lease
+ * is released only when nothing is left to write, and only real changes are written and counted.
+ */
+const state: SessionState = initialState({
+  sessionId: 's1',
+  movieName: 'M',
+  startTime: '2030-01-01T00:00:00.000Z',
+  roomNumber: '1',
+  priceCents: 100,
+  seatLabels: ['A1', 'A2', 'A3'],
+});
+
+const change = (id: string): SessionEvent[] => [{ type: 'reservation.cancelled', reservationId: id, seatNumbers: [], at: 0 }];
+
+/** A store whose transactions become durable only when the test opens them, in order. */
+function slowStore() {
+  const transactions: { batch: CommitBatch; makeDurable: () => void }[] = [];
+  const commit = (batch: CommitBatch) => new Promise<void>((resolve) => transactions.push({ batch, makeDurable: resolve }));
+  const committedSizes: number[] = [];
+  const committer = new GroupCommitter({
+    sessionId: 's1',
+    epoch: 3,
+    commit,
+    onCommitted: (_state, batchSize) => committedSizes.push(batchSize),
+    onFailed: (error) => {
+      throw error;
+    },
+  });
+  return { committer, transactions, committedSizes };
+}
+
+/** Lets every promise callback and I/O callback queued so far run. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+/** Tracks whether a promise has resolved yet, without waiting for it. */
+function watch(promise: Promise<void>) {
+  const seen = { resolved: false };
+  void promise.then(() => {
+    seen.resolved = true;
+  });
+  return seen;
+}
+
+describe('GroupCommitter: durability before replies', () => {
+  it('when a refusal follows a change queued behind a commit in flight, then its answer waits for that queued change too', async () => {
+    const { committer, transactions } = slowStore();
+    const answered: string[] = [];
+    committer.submit(change('r1'), state, () => answered.push('r1 written'));
+    committer.submit(change('r2'), state, () => answered.push('r2 written'));
+    committer.afterPending(() => answered.push('refusal'));
+    await settle();
+    transactions[0].makeDurable();
+    await settle();
+    expect(answered).toEqual(['r1 written']);
+    transactions[1].makeDurable();
+    await settle();
+    expect(answered).toEqual(['r1 written', 'r2 written', 'refusal']);
+  });
+
+  it('when a refusal comes while only a commit is in flight, then its answer leaves with that commit, not before', async () => {
+    const { committer, transactions } = slowStore();
+    const answered: string[] = [];
+    committer.submit(change('r1'), state, () => answered.push('r1 written'));
+    committer.afterPending(() => answered.push('refusal'));
+    await settle();
+    expect(answered).toEqual([]);
+    transactions[0].makeDurable();
+    await settle();
+    expect(answered).toEqual(['r1 written', 'refusal']);
+    expect(transactions).toHaveLength(1);
+  });
+});
+
+describe('GroupCommitter: idle', () => {
+  it('when nothing was ever submitted, then it is idle at once', async () => {
+    const { committer } = slowStore();
+    await expect(committer.idle()).resolves.toBeUndefined();
+  });
+
+  it('when a commit is in flight and another is queued, then it is idle only once both are durable', async () => {
+    const { committer, transactions } = slowStore();
+    committer.submit(change('r1'), state, () => undefined);
+    committer.submit(change('r2'), state, () => undefined);
+    const idle = watch(committer.idle());
+    await settle();
+    expect(idle.resolved).toBe(false);
+    transactions[0].makeDurable();
+    await settle();
+    expect(idle.resolved).toBe(false);
+    transactions[1].makeDurable();
+    await settle();
+    expect(idle.resolved).toBe(true);
+  });
+
+  it('when it has gone idle and a new change arrives, then a new wait lasts until that change is durable', async () => {
+    const { committer, transactions } = slowStore();
+    committer.submit(change('r1'), state, () => undefined);
+    await settle();
+    transactions[0].makeDurable();
+    await committer.idle();
+    committer.submit(change('r2'), state, () => undefined);
+    const idle = watch(committer.idle());
+    await settle();
+    expect(idle.resolved).toBe(false);
+    transactions[1].makeDurable();
+    await settle();
+    expect(idle.resolved).toBe(true);
+  });
+});
+
+describe('GroupCommitter: only real changes are written and counted', () => {
+  it('when only answers without changes are queued, then nothing is written or counted and each answer still leaves', async () => {
+    const { committer, transactions, committedSizes } = slowStore();
+    const answered: (Error | undefined)[] = [];
+    committer.submit([], state, (error) => answered.push(error));
+    committer.submit([], state, (error) => answered.push(error));
+    await committer.idle();
+    expect(answered).toEqual([undefined, undefined]);
+    expect(transactions).toHaveLength(0);
+    expect(committedSizes).toEqual([]);
+  });
+
+  it('when a batch mixes changes and answers without changes, then the batch size counts the changes only', async () => {
+    const { committer, transactions, committedSizes } = slowStore();
+    committer.submit(change('r1'), state, () => undefined);
+    committer.afterPending(() => undefined);
+    committer.submit(change('r2'), state, () => undefined);
+    committer.afterPending(() => undefined);
+    committer.submit([], state, () => undefined);
+    committer.submit(change('r3'), state, () => undefined);
+    await settle();
+    transactions[0].makeDurable();
+    await settle();
+    transactions[1].makeDurable();
+    await committer.idle();
+    expect(transactions.map((t) => t.batch.events.map((e) => e.reservationId))).toEqual([['r1'], ['r2', 'r3']]);
+    expect(committedSizes).toEqual([1, 2]);
+  });
+
+  it('when a batch is written, then it carries the session, the epoch and the newest state of the batch', async () => {
+    const { committer, transactions } = slowStore();
+    const newer: SessionState = { ...state, taken: new Map([['A1', { reservationId: 'r3', status: 'RESERVED' as const }]]) };
+    committer.submit(change('r1'), state, () => undefined);
+    committer.submit(change('r2'), state, () => undefined);
+    committer.submit(change('r3'), newer, () => undefined);
+    await settle();
+    transactions[0].makeDurable();
+    await settle();
+    expect(transactions[1].batch).toMatchObject({ sessionId: 's1', epoch: 3 });
+    expect(transactions[1].batch.state).toBe(newer);
+    transactions[1].makeDurable();
+    await committer.idle();
+  });
+});
+
+describe('GroupCommitter: what it reports of a commit', () => {
+  it('when a batch is durable, then the time it took is reported in seconds, within the time the test saw pass', async () => {
+    const seconds: number[] = [];
+    let makeDurable = () => undefined as void;
+    const committer = new GroupCommitter({
+      sessionId: 's1',
+      epoch: 1,
+      commit: () => new Promise<void>((resolve) => (makeDurable = resolve)),
+      onCommitted: (_state, _size, took) => seconds.push(took),
+      onFailed: (error) => {
+        throw error;
+      },
+    });
+    const before = performance.now();
+    committer.submit(change('r1'), state, () => undefined);
+    await settle();
+    makeDurable();
+    await committer.idle();
+    const elapsedSeconds = (performance.now() - before) / 1000;
+    expect(seconds).toHaveLength(1);
+    expect(seconds[0]).toBeGreaterThanOrEqual(0);
+    expect(seconds[0]).toBeLessThanOrEqual(elapsedSeconds);
+  });
+});
+
+describe('GroupCommitter: abort', () => {
+  it('when aborted while a commit is in flight, then queued changes fail at once, later ones too, and idle waits for the commit in flight', async () => {
+    const { committer, transactions } = slowStore();
+    const outcome: Record<string, string> = {};
+    const record = (id: string) => (error?: Error) => (outcome[id] = error ? error.message : 'written');
+    committer.submit(change('r1'), state, record('r1'));
+    committer.submit(change('r2'), state, record('r2'));
+    await settle();
+    committer.abort(new Error('lease lost'));
+    committer.submit(change('r3'), state, record('r3'));
+    expect(outcome).toEqual({ r2: 'lease lost', r3: 'lease lost' });
+    const idle = watch(committer.idle());
+    await settle();
+    expect(idle.resolved).toBe(false);
+    transactions[0].makeDurable();
+    await settle();
+    expect(idle.resolved).toBe(true);
+    expect(transactions).toHaveLength(1);
+    expect(committer.failed?.message).toBe('lease lost');
+  });
+
+  it('when aborted twice, then the first reason stands', () => {
+    const { committer } = slowStore();
+    committer.abort(new Error('lease lost'));
+    committer.abort(new Error('shutting down'));
+    const answers: (string | undefined)[] = [];
+    committer.submit(change('r1'), state, (error) => answers.push(error?.message));
+    committer.afterPending((error) => answers.push(error?.message));
+    expect(answers).toEqual(['lease lost', 'lease lost']);
+  });
+});
