@@ -5,6 +5,7 @@ import type { Express } from 'express';
 import type { DataSource } from 'typeorm';
 import { SessionRegistry } from './actors/session-registry';
 import { createCinemaService } from './app/cinema';
+import { createJwtVerifier } from './auth/jwt-verifier';
 import type { HealthCheck } from './app/health';
 import type { SessionRouter } from './app/ports';
 import { createLocalEventBus, type LocalEventBus } from './cluster/local-event-bus';
@@ -14,6 +15,7 @@ import { createLocalLeaseManager } from './cluster/local-lease-manager';
 import { ConfigError, isClusterMode, loadConfig, type Config } from './config';
 import { ServiceUnavailableError } from './errors';
 import { createApp } from './http/app';
+import { metricsApp } from './http/metrics-app';
 import { createLogger, createRequestScope, type Logger } from './logger';
 import { createMetrics } from './metrics';
 import { openDatabase } from './persistence/data-source';
@@ -88,6 +90,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
     newId: randomUUID,
     ttlMs: config.reservationTtlMs,
     maxSeats: config.maxSeatsPerReservation,
+    maxSeatsPerUser: config.maxSeatsPerUserPerSession,
     idleMs: config.sessionIdleMs,
     commandTimeoutMs: config.commandTimeoutMs,
     onCommitted: () => relay.nudge(),
@@ -125,6 +128,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
     seatMaps: createAvailabilityReader({ registry, readModel: cluster ? readModel : undefined }),
     clock,
     newId: randomUUID,
+    othersReservations: config.auth.mode === 'jwt' ? 'not-found' : 'forbidden',
   });
   const healthChecks: HealthCheck[] = [
     { name: 'database', check: async () => void (await dataSource.query('SELECT 1')) },
@@ -138,13 +142,19 @@ export async function createInstance(config: Config, options: InstanceOptions = 
     metrics,
     logger,
     scope,
-    config,
-    rateLimitStore: cluster?.rateLimitStore,
+    config: { ...config, metricsOnApiPort: config.metricsPort === undefined },
+    verifier: config.auth.mode === 'jwt' ? createJwtVerifier(config.auth, clock) : undefined,
+    rateLimitRedis: cluster?.rateLimitRedis,
+    rateLimitPrefix: config.kafkaTopicPrefix,
     isAccepting: () => accepting,
     seatMapStreams: { feed: readModel, slots: streamSlots, heartbeatMs: config.readSide.heartbeatMs },
   });
+  if (config.auth.mode === 'open') {
+    logger.warn('AUTH_MODE=open: requests are NOT authenticated; any client may act as any user', { auth: 'open' });
+  }
 
   let server: Server | undefined;
+  let metricsServer: Server | undefined;
   let closing: Promise<void> | undefined;
   return {
     config,
@@ -154,11 +164,13 @@ export async function createInstance(config: Config, options: InstanceOptions = 
     registry,
     events,
     readModel,
-    listen(port = config.port) {
-      return new Promise((resolve, reject) => {
-        const s = app.listen(port, '0.0.0.0', (error?: Error) => (error ? reject(error) : resolve(s)));
-        server = s;
-      });
+    async listen(port = config.port) {
+      if (config.metricsPort !== undefined && !metricsServer) {
+        // Prometheus scrapes this port without a token; the load balancer does not expose it.
+        metricsServer = await listenOn(metricsApp(metrics), config.metricsPort);
+      }
+      server = await listenOn(app, port);
+      return server;
     },
     close() {
       closing ??= (async () => {
@@ -168,6 +180,8 @@ export async function createInstance(config: Config, options: InstanceOptions = 
           : Promise.resolve();
         server?.closeIdleConnections();
         streamSlots.closeAll(); // followers reconnect (Last-Event-ID) to another instance
+        metricsServer?.close();
+        metricsServer?.closeIdleConnections();
         await expiry.close();
         await registry.stopAll();
         await serverClosed;
@@ -181,6 +195,12 @@ export async function createInstance(config: Config, options: InstanceOptions = 
       return closing;
     },
   };
+}
+
+function listenOn(handler: Express, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const s = handler.listen(port, '0.0.0.0', (error?: Error) => (error ? reject(error) : resolve(s)));
+  });
 }
 
 async function main(): Promise<void> {
@@ -198,6 +218,8 @@ async function main(): Promise<void> {
     port: typeof address === 'object' && address ? address.port : config.port,
     database: config.database.kind,
     mode: isClusterMode(config) ? 'cluster' : 'single-instance',
+    auth: config.auth.mode,
+    metricsPort: config.metricsPort,
   });
   let stopping = false;
   const shutdown = (signal: string) => {

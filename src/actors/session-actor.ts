@@ -23,6 +23,7 @@ export interface SessionActorDeps {
   readonly newId: () => string;
   readonly ttlMs: number;
   readonly maxSeats: number;
+  readonly maxSeatsPerUser: number;
 }
 
 export function sessionFacts(state: SessionState): SessionFacts {
@@ -35,7 +36,7 @@ function toCommand(request: SessionRequest, state: SessionState, deps: SessionAc
   const now = deps.clock();
   switch (request.type) {
     case 'HoldSeats':
-      return { ...request, now, ttlMs: deps.ttlMs, maxSeats: deps.maxSeats };
+      return { ...request, now, ttlMs: deps.ttlMs, maxSeats: deps.maxSeats, maxSeatsPerUser: deps.maxSeatsPerUser };
     case 'ConfirmPayment': {
       const seats = state.reservations.get(request.reservationId)?.seatNumbers.length ?? 0;
       return { ...request, now, saleIds: Array.from({ length: seats }, deps.newId) };

@@ -28,6 +28,8 @@ export interface SessionRegistryParams {
   readonly newId: () => string;
   readonly ttlMs: number;
   readonly maxSeats: number;
+  /** MAX_SEATS_PER_USER_PER_SESSION, enforced by each session's decider. */
+  readonly maxSeatsPerUser: number;
   readonly idleMs: number;
   readonly commandTimeoutMs: number;
   /** Called after each successful commit (e.g. to nudge the outbox relay). */
@@ -193,6 +195,7 @@ export class SessionRegistry {
       newId: p.newId,
       ttlMs: p.ttlMs,
       maxSeats: p.maxSeats,
+      maxSeatsPerUser: p.maxSeatsPerUser,
     }), `session-${sessionId}`, { initialState: state, shutdownAfter: p.idleMs, afterStop });
 
     const session: ActiveSession = {

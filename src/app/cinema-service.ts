@@ -25,7 +25,8 @@ export interface CinemaService {
   getReservation(reservationId: string): Promise<ReservationView>;
   listUserReservations(userId: string): Promise<ReservationView[]>;
   confirmPayment(input: { reservationId: string; userId: string }): Promise<SaleView[] | Refusal>;
-  cancelReservation(input: { reservationId: string; userId: string }): Promise<ReservationView | Refusal>;
+  /** Without `userId`, the box office cancels whoever's reservation it is (the caller checked the admin role). */
+  cancelReservation(input: { reservationId: string; userId?: string }): Promise<ReservationView | Refusal>;
   listSales(page: { limit: number; offset: number }): Promise<SaleView[]>;
   userSales(userId: string): Promise<UserSalesView>;
 }

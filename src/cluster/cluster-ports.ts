@@ -1,12 +1,11 @@
-import type { Store } from 'express-rate-limit';
 import type { Kafka, Producer } from 'kafkajs';
-import { RedisStore, type RedisReply } from 'rate-limit-redis';
-import type Redis from 'ioredis';
+import Redis from 'ioredis';
 import type { SessionRegistry } from '../actors/session-registry';
 import type { EventPublisher } from '../app/event-publisher';
 import type { HealthCheck } from '../app/health';
 import type { ExpiryScheduler, LeaseManager, SessionRouter } from '../app/ports';
 import type { Config } from '../config';
+import { rateLimitRedisOptions } from '../http/rate-limit';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { createClusterRouter } from './cluster-router';
@@ -23,7 +22,8 @@ import { createRedlockLeaseManager } from './redlock-lease-manager';
 export interface ClusterPorts {
   readonly leases: LeaseManager;
   readonly publisher: EventPublisher;
-  readonly rateLimitStore: Store;
+  /** A client of its own for the rate-limit counters, with a short command timeout (RATE_LIMIT_REDIS_TIMEOUT_MS). */
+  readonly rateLimitRedis: Redis;
   readonly healthChecks: readonly HealthCheck[];
   /** Wraps the local scheduler so that timers also go to Kafka. */
   expiry(local: ExpiryScheduler): ExpiryScheduler;
@@ -43,6 +43,8 @@ export async function createClusterPorts(params: {
   const { config, logger, metrics, clock } = params;
   const redis = createRedisClients(config.redisUrls, logger);
   await connectedRedisClients(redis);
+  const rateLimitRedis = new Redis(config.redisUrls[0], rateLimitRedisOptions(config.rateLimit.redisTimeoutMs));
+  rateLimitRedis.on('error', () => undefined); // the limiter falls back to local counting; the lease clients log outages
   const topics = topicNames(config.kafkaTopicPrefix);
   const kafka: Kafka = createKafka({ brokers: config.kafkaBrokers, clientId: config.instanceId, logger });
   await ensureTopics(kafka, topics);
@@ -83,7 +85,7 @@ export async function createClusterPorts(params: {
   return {
     leases,
     publisher: createKafkaEventPublisher({ producer, topic: topics.events }),
-    rateLimitStore: rateLimitStore(redis[0], config.kafkaTopicPrefix),
+    rateLimitRedis,
     healthChecks: [
       { name: 'redis', check: () => redisQuorumCheck(redis) },
       { name: 'kafka', check: async () => void (await admin.fetchTopicMetadata({ topics: [topics.events] })) },
@@ -119,15 +121,7 @@ export async function createClusterPorts(params: {
       await leases.close();
       await admin.disconnect().catch(() => undefined);
       await producer.disconnect().catch(() => undefined);
-      await closeRedisClients(redis);
+      await closeRedisClients([...redis, rateLimitRedis]);
     },
   };
-}
-
-/** Rate-limit counters in Redis, shared by every instance. */
-function rateLimitStore(client: Redis, prefix: string): Store {
-  return new RedisStore({
-    prefix: `${prefix}:rl:`,
-    sendCommand: (command: string, ...args: string[]) => client.call(command, ...args) as Promise<RedisReply>,
-  });
 }

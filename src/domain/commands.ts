@@ -8,6 +8,8 @@ export type SessionCommand =
       readonly now: number;
       readonly ttlMs: number;
       readonly maxSeats: number;
+      /** Seats one user may hold or have bought in this session (MAX_SEATS_PER_USER_PER_SESSION). */
+      readonly maxSeatsPerUser: number;
     }
   | {
       readonly type: 'ConfirmPayment';

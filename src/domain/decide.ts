@@ -1,6 +1,7 @@
 import type { SessionCommand } from './commands';
 import type { DomainError } from './domain-error';
 import type { SessionEvent } from './events';
+import { seatLimitExceeded } from './seat-limit';
 import { seatSet } from './seat-layout';
 import { dueHolds, type Reservation, type SessionState } from './session-state';
 
@@ -56,6 +57,8 @@ function decideHold(command: Extract<SessionCommand, { type: 'HoldSeats' }>, sta
     return taken !== undefined && !(taken.status === 'RESERVED' && freed.has(taken.reservationId));
   });
   if (unavailable.length > 0) return refuse({ code: 'SEATS_UNAVAILABLE', seats: unavailable });
+  const overLimit = seatLimitExceeded(state, command.userId, seatNumbers.length, command.maxSeatsPerUser, now);
+  if (overLimit) return refuse(overLimit);
 
   const blocking = due.filter((r) => r.seatNumbers.some((s) => seatNumbers.includes(s)));
   return accept([

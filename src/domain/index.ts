@@ -5,4 +5,5 @@ export * from './events';
 export * from './evolve';
 export * from './money';
 export * from './seat-layout';
+export * from './seat-limit';
 export * from './session-state';

@@ -28,7 +28,8 @@ export type OpenApiDocument = ReturnType<OpenApiGeneratorV3['generateDocument']>
 
 const PROBLEM_TEXT: Readonly<Record<number, string>> = {
   400: 'Malformed JSON, a field of the wrong type or range, an unknown or repeated seat label, or a non-uuid id',
-  403: "Another user's reservation",
+  401: 'No bearer token, or one that is malformed, expired, badly signed or for another issuer/audience (jwt mode; see WWW-Authenticate)',
+  403: "Another user's reservation, a userId that is not the token's sub, or a route that needs the admin role",
   404: 'Unknown session, reservation or route',
   409: 'Conflict with the current state',
   410: 'The reservation expired',
@@ -39,6 +40,18 @@ const PROBLEM_TEXT: Readonly<Record<number, string>> = {
   503: 'A dependency or the owner of the session is unreachable; retry after Retry-After',
 };
 
+const wwwAuthenticate = {
+  'WWW-Authenticate': {
+    description: 'Bearer challenge (RFC 6750), with error="invalid_token" when a token was sent and refused',
+    schema: { type: 'string' as const },
+  },
+};
+
+/** The bearer security scheme's name in components.securitySchemes. */
+export const BEARER_SCHEME = 'bearerAuth';
+const bearer = [{ [BEARER_SCHEME]: [] }];
+const ADMIN_ONLY = 'Needs the admin role (a `roles` claim with `admin`, or the `cinema:admin` scope) in jwt mode.';
+
 const retryAfter = { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' as const } } };
 
 function problems(statuses: readonly number[], overrides: Readonly<Record<number, string>> = {}): Record<string, ResponseConfig> {
@@ -46,7 +59,7 @@ function problems(statuses: readonly number[], overrides: Readonly<Record<number
   for (const status of statuses) {
     out[String(status)] = {
       description: overrides[status] ?? PROBLEM_TEXT[status] ?? 'Problem',
-      headers: status === 429 || status === 503 ? retryAfter : undefined,
+      headers: status === 429 || status === 503 ? retryAfter : status === 401 ? wwwAuthenticate : undefined,
       content: { 'application/problem+json': { schema: problemSchema } },
     };
   }
@@ -59,19 +72,19 @@ function json(description: string, schema: ZodType, headers?: ResponseConfig['he
 
 const jsonBody = (schema: ZodType) => ({ required: true, content: { 'application/json': { schema } } });
 
-/** Every API route is rate limited, and may be refused as unavailable. */
-const API = [429, 503] as const;
+/** Every API route needs a token (jwt mode), is rate limited, and may be refused as unavailable. */
+const API = [401, 429, 503] as const;
 const BODY = [400, 413, 415] as const;
 
 function apiRoutes(maxSeats: number): RouteConfig[] {
   const reserveBody = reserveBodySchema(maxSeats);
   return [
     {
-      method: 'post', path: '/sessions', tags: ['Sessions'], summary: 'Create a session',
+      method: 'post', path: '/sessions', tags: ['Sessions'], summary: 'Create a session', description: ADMIN_ONLY,
       request: { body: jsonBody(newSessionSchema) },
       responses: {
         201: json('The session', sessionSchema, { Location: { description: '/sessions/{id}', schema: { type: 'string' } } }),
-        ...problems([...BODY, ...API]),
+        ...problems([...BODY, 403, ...API]),
       },
     },
     {
@@ -131,10 +144,13 @@ function apiRoutes(maxSeats: number): RouteConfig[] {
     },
     {
       method: 'post', path: '/reservations', tags: ['Reservations'], summary: 'Hold seats (all or nothing)',
+      description: 'A user holds and buys at most MAX_SEATS_PER_USER_PER_SESSION seats of one session.',
       request: { headers: idempotencyHeadersSchema, body: jsonBody(reserveBody) },
       responses: {
         201: json('The reservation, PENDING until expiresAt', reservationSchema),
-        ...problems([...BODY, 404, 409, 422, ...API], { 409: 'A seat is not available (see unavailableSeats), or the key is in use' }),
+        ...problems([...BODY, 403, 404, 409, 422, ...API], {
+          409: 'A seat is not available (see unavailableSeats), the per-user seat limit is reached, or the key is in use',
+        }),
       },
     },
     {
@@ -148,7 +164,9 @@ function apiRoutes(maxSeats: number): RouteConfig[] {
     },
     {
       method: 'post', path: '/reservations/{id}/cancel', tags: ['Reservations'], summary: 'Cancel a reservation',
-      description: 'Its seats are free at once. Cancelling twice answers 200.',
+      description:
+        'Its seats are free at once. Cancelling twice answers 200. An admin may leave userId out to cancel any ' +
+        'reservation (the box office).',
       request: { params: reservationIdParamsSchema, body: jsonBody(cancelBodySchema) },
       responses: {
         200: json('The reservation, CANCELLED', reservationSchema),
@@ -163,19 +181,26 @@ function apiRoutes(maxSeats: number): RouteConfig[] {
     {
       method: 'get', path: '/reservations/user/{userId}', tags: ['Reservations'], summary: "A user's reservations, newest first",
       request: { params: userIdParamsSchema },
-      responses: { 200: json('Reservations', z.array(reservationSchema)), ...problems([400, ...API]) },
+      description: "The caller's own, or any user's for an admin.",
+      responses: { 200: json('Reservations', z.array(reservationSchema)), ...problems([400, 403, ...API]) },
     },
     {
-      method: 'get', path: '/sales', tags: ['Sales'], summary: 'Sales, newest first',
+      method: 'get', path: '/sales', tags: ['Sales'], summary: 'Sales, newest first', description: ADMIN_ONLY,
       request: { query: salesQuerySchema },
-      responses: { 200: json('Sales', z.array(saleSchema)), ...problems([400, ...API]) },
+      responses: { 200: json('Sales', z.array(saleSchema)), ...problems([400, 403, ...API]) },
     },
     {
       method: 'get', path: '/sales/user/{userId}', tags: ['Sales'], summary: "A user's purchases and their total",
+      description: "The caller's own, or any user's for an admin.",
       request: { params: userIdParamsSchema },
-      responses: { 200: json('Purchases', userSalesSchema), ...problems([400, ...API]) },
+      responses: { 200: json('Purchases', userSalesSchema), ...problems([400, 403, ...API]) },
     },
   ];
+}
+
+/** Every API operation takes the bearer token; in open mode (AUTH_MODE=open) it is ignored. */
+function secured(route: RouteConfig): RouteConfig {
+  return { ...route, security: bearer };
 }
 
 function operationsRoutes(): RouteConfig[] {
@@ -190,7 +215,12 @@ function operationsRoutes(): RouteConfig[] {
     },
     {
       method: 'get', path: '/metrics', tags: ['Operations'], summary: 'Prometheus metrics',
-      responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } } },
+      description: `${ADMIN_ONLY} With METRICS_PORT set, served there without a token instead (404 here).`,
+      security: bearer,
+      responses: {
+        200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } },
+        ...problems([401, 403, 404]),
+      },
     },
     {
       method: 'get', path: '/api-docs', tags: ['Operations'], summary: 'Swagger UI',
@@ -207,7 +237,14 @@ function operationsRoutes(): RouteConfig[] {
 export function buildOpenApiDocument(params: { maxSeats: number }): OpenApiDocument {
   const registry = new OpenAPIRegistry();
   registry.register('Problem', problemSchema);
-  for (const route of [...apiRoutes(params.maxSeats), ...operationsRoutes()]) registry.registerPath(route);
+  registry.registerComponent('securitySchemes', BEARER_SCHEME, {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'A JWT whose `sub` is the user id (RFC 6750). For development: `npm run token -- --sub alice [--admin]`.',
+  });
+  const operations = operationsRoutes().map((r) => (r.security ? r : { ...r, security: [] }));
+  for (const route of [...apiRoutes(params.maxSeats).map(secured), ...operations]) registry.registerPath(route);
   return new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',
     info: {
@@ -215,7 +252,10 @@ export function buildOpenApiDocument(params: { maxSeats: number }): OpenApiDocum
       version: '1.0.0',
       description:
         'Sessions, seat holds that expire, payments and sales. Every error is application/problem+json (RFC 9457). ' +
-        `A reservation holds 1 to ${params.maxSeats} seats.`,
+        `A reservation holds 1 to ${params.maxSeats} seats. ` +
+        'With AUTH_MODE=jwt every API call needs `Authorization: Bearer <JWT>` (use Authorize): the user is the ' +
+        "token's `sub`, and `userId` in a body may be left out (an admin may name another user). With AUTH_MODE=open " +
+        'nobody is authenticated and `userId` is required.',
     },
     tags: [
       { name: 'Sessions', description: 'Cinema sessions and their seat maps' },

@@ -118,5 +118,8 @@ export const readinessSchema = z
   .object({
     status: z.enum(['ok', 'down']),
     checks: z.record(z.string(), checkResultSchema),
+    auth: z
+      .object({ mode: z.enum(['jwt', 'open']), warning: z.string().optional() })
+      .openapi({ description: 'AUTH_MODE; open mode carries a warning: nobody is authenticated' }),
   })
   .openapi('Readiness');

@@ -32,6 +32,8 @@ import type { SessionStore } from '../../src/persistence/session-store';
 
 export const HOLD_TTL_MS = 30_000;
 export const MAX_SEATS = 10;
+/** MAX_SEATS_PER_USER_PER_SESSION, as the service's default. */
+export const MAX_SEATS_PER_USER = 10;
 
 class Tables {
   readonly sessions = new Map<string, SessionRecord>();
@@ -131,7 +133,7 @@ export function inMemoryCinema(options: { start?: number } = {}) {
   function toCommand(request: SessionRequest, state: SessionState): SessionCommand {
     switch (request.type) {
       case 'HoldSeats':
-        return { ...request, now, ttlMs: HOLD_TTL_MS, maxSeats: MAX_SEATS };
+        return { ...request, now, ttlMs: HOLD_TTL_MS, maxSeats: MAX_SEATS, maxSeatsPerUser: MAX_SEATS_PER_USER };
       case 'ConfirmPayment': {
         const seats = state.reservations.get(request.reservationId)?.seatNumbers.length ?? 0;
         return { ...request, now, saleIds: Array.from({ length: seats }, () => randomUUID()) };

@@ -1,5 +1,6 @@
 import { Router, type Request } from 'express';
 import type { SeatMapFeed } from '../../app/ports';
+import { requireUser } from '../authenticate';
 import { sessionIdParamsSchema } from '../schemas';
 import { openSeatMapStream } from '../seat-map-stream';
 import type { StreamSlots } from '../stream-slots';
@@ -19,7 +20,7 @@ export function lastEventId(req: Request): number | undefined {
 /** GET /sessions/:id/availability/stream: the seat map live, as Server-Sent Events (src/http/seat-map-stream.ts). */
 export function availabilityStreamRoutes(deps: { feed: SeatMapFeed; slots: StreamSlots; heartbeatMs: number }): Router {
   const router = Router();
-  router.get('/sessions/:id/availability/stream', async (req, res) => {
+  router.get('/sessions/:id/availability/stream', requireUser, async (req, res) => {
     const { id } = parseParams(req, sessionIdParamsSchema);
     const since = lastEventId(req);
     const stream = openSeatMapStream(res, { since, heartbeatMs: deps.heartbeatMs });

@@ -1,30 +1,32 @@
 import { Router } from 'express';
 import type { CinemaService } from '../../app/cinema-service';
+import type { Logger } from '../../logger';
+import { requireAdmin, requireUser } from '../authenticate';
 import { newSessionSchema, sessionIdParamsSchema } from '../schemas';
 import { ifNoneMatchHits } from '../conditional';
 import { parseBody, parseParams } from '../validate';
 
-/** POST /sessions, GET /sessions, GET /sessions/:id, GET /sessions/:id/availability. */
-export function sessionRoutes(deps: { service: CinemaService }): Router {
+/** POST /sessions (admin), GET /sessions, GET /sessions/:id, GET /sessions/:id/availability (any user). */
+export function sessionRoutes(deps: { service: CinemaService; logger: Logger }): Router {
   const { service } = deps;
   const router = Router();
 
-  router.post('/sessions', async (req, res) => {
+  router.post('/sessions', requireAdmin(deps.logger), async (req, res) => {
     const session = await service.createSession(parseBody(req, newSessionSchema));
     res.status(201).location(`/sessions/${session.id}`).json(session);
   });
 
-  router.get('/sessions', async (_req, res) => {
+  router.get('/sessions', requireUser, async (_req, res) => {
     res.json(await service.listSessions());
   });
 
-  router.get('/sessions/:id', async (req, res) => {
+  router.get('/sessions/:id', requireUser, async (req, res) => {
     res.json(await service.getSession(parseParams(req, sessionIdParamsSchema).id));
   });
 
   // Hot path: the service hands over the document already serialized and encoded; send the bytes as they are.
   // The version is a strong validator: one version is one byte string on every instance (README, "The read side").
-  router.get('/sessions/:id/availability', async (req, res) => {
+  router.get('/sessions/:id/availability', requireUser, async (req, res) => {
     const seatMap = await service.availability(parseParams(req, sessionIdParamsSchema).id);
     const etag = `"${seatMap.version}"`;
     res.set({ ETag: etag, 'Cache-Control': 'no-cache' });

@@ -261,7 +261,11 @@ describe('the HTTP app', () => {
       const { app } = testApp({ healthChecks: [{ name: 'database', check: async () => undefined }] });
       const res = await request(app).get('/health/ready');
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ status: 'ok', checks: { database: { status: 'up' } } });
+      expect(res.body).toEqual({
+        status: 'ok',
+        checks: { database: { status: 'up' } },
+        auth: { mode: 'open', warning: expect.stringContaining('not authenticated') },
+      });
     });
 
     it('is not ready, with the reason, when a check fails', async () => {
@@ -276,6 +280,7 @@ describe('the HTTP app', () => {
       expect(res.body).toEqual({
         status: 'down',
         checks: { database: { status: 'up' }, redis: { status: 'down', error: 'ECONNREFUSED' } },
+        auth: { mode: 'open', warning: expect.any(String) },
       });
     });
 

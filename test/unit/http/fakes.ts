@@ -59,7 +59,7 @@ export function fakeService(): jest.Mocked<CinemaService> {
     getReservation: jest.fn(async (_id: string) => reservation),
     listUserReservations: jest.fn(async (_userId: string) => [reservation]),
     confirmPayment: jest.fn(async (_input: { reservationId: string; userId: string }) => [sale]),
-    cancelReservation: jest.fn(async (_input: { reservationId: string; userId: string }): Promise<ReservationView> => ({
+    cancelReservation: jest.fn(async (_input: { reservationId: string; userId?: string }): Promise<ReservationView> => ({
       ...reservation,
       status: 'CANCELLED',
     })),
