@@ -7,7 +7,7 @@
  * bench/results/raw/<timestamp>/, git-ignored). Child processes and scratch databases are removed at the end,
  * also on failure or Ctrl-C.
  *
- * Options: --quick, --rounds=N, --seconds=S (per measured phase), --only=1,2,3,4,5,6,7,p99,profile,
+ * Options: --quick, --rounds=N, --seconds=S (per measured phase), --only=1,2,3,4,5,6,7,p99,auth,profile,
  * --no-embedded, --no-profile, --sessions=N, --holds=N (see bench/README.md).
  */
 import { execSync } from 'node:child_process';
@@ -29,6 +29,7 @@ import { availabilityReads } from './scenarios/s4-availability';
 import { manySessions } from './scenarios/s5-many-sessions';
 import { expiryLateness } from './scenarios/s6-expiry';
 import { failover } from './scenarios/s7-failover';
+import { authCost } from './scenarios/s8-auth';
 
 const ROOT = resolve(__dirname, '..');
 const RESULTS = join(ROOT, 'bench', 'results');
@@ -195,6 +196,7 @@ async function main(): Promise<number> {
     await bareDoc?.service.stop();
     await oursPg?.service.stop();
 
+    await run('auth', 'Authentication cost (writes and refusals with bearer tokens vs open mode)', () => authCost(ctx), cfg.quick ? 30 : 90);
     await run('6', 'Scenario 6: expiry lateness', () => expiryLateness(ctx), 30);
     await run('profile', 'CPU profiles', async () => {
       if (!cfg.profile) return;

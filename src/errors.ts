@@ -13,6 +13,8 @@ export class AppError extends Error {
   readonly extras: ProblemExtras;
   /** Seconds a client should wait before retrying (sent as Retry-After). */
   readonly retryAfterSeconds?: number;
+  /** Extra response headers (e.g. WWW-Authenticate). */
+  readonly headers: Readonly<Record<string, string>>;
 
   constructor(params: {
     status: number;
@@ -21,6 +23,7 @@ export class AppError extends Error {
     retriable?: boolean;
     extras?: ProblemExtras;
     retryAfterSeconds?: number;
+    headers?: Readonly<Record<string, string>>;
     cause?: unknown;
   }) {
     super(params.detail, { cause: params.cause });
@@ -30,6 +33,7 @@ export class AppError extends Error {
     this.retriable = params.retriable ?? false;
     this.extras = params.extras ?? {};
     this.retryAfterSeconds = params.retryAfterSeconds;
+    this.headers = params.headers ?? {};
   }
 
   /** A stable URI reference naming the kind of problem, e.g. "/problems/seats-unavailable". */
@@ -73,6 +77,14 @@ export const refusals = {
   conflict: (detail: string, title = 'Conflict', extras?: ProblemExtras) => new Refusal(409, title, detail, extras),
   seatsUnavailable: (seats: readonly string[]) =>
     new Refusal(409, 'Seats unavailable', `Seats not available: ${seats.join(', ')}`, { unavailableSeats: seats }),
+  /** MAX_SEATS_PER_USER_PER_SESSION: the user already holds or bought `held` seats of this session. */
+  seatLimitPerUser: (max: number, held: number) =>
+    new Refusal(
+      409,
+      'Seat limit per user reached',
+      `At most ${max} seats per user in one session (MAX_SEATS_PER_USER_PER_SESSION); this user has ${held}`,
+      { limit: 'MAX_SEATS_PER_USER_PER_SESSION', max, held },
+    ),
   gone: (detail: string) => new Refusal(410, 'Reservation expired', detail),
   invalid: (detail: string, errors: readonly FieldIssue[] = []) => new Refusal(400, 'Invalid request', detail, { errors }),
   unavailable: (detail: string, retryAfterSeconds = 1) =>
@@ -99,6 +111,26 @@ export interface FieldIssue {
 export class ValidationError extends AppError {
   constructor(detail: string, errors: readonly FieldIssue[] = []) {
     super({ status: 400, title: 'Invalid request', detail, extras: { errors } });
+  }
+}
+
+/**
+ * 401 with an RFC 6750 challenge: `WWW-Authenticate: Bearer` when no token was sent, plus `error="invalid_token"`
+ * and a short description when one was sent and refused.
+ */
+export class UnauthorizedError extends AppError {
+  constructor(refusedBecause?: string) {
+    const description = refusedBecause?.replace(/["\\\r\n]/g, '');
+    super({
+      status: 401,
+      title: 'Unauthorized',
+      detail: description ? `Invalid bearer token: ${description}.` : 'A bearer token is required.',
+      headers: {
+        'WWW-Authenticate': description
+          ? `Bearer realm="cinema", error="invalid_token", error_description="${description}"`
+          : 'Bearer realm="cinema"',
+      },
+    });
   }
 }
 

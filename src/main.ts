@@ -5,6 +5,7 @@ import type { Express } from 'express';
 import type { DataSource } from 'typeorm';
 import { SessionRegistry } from './actors/session-registry';
 import { createCinemaService } from './app/cinema';
+import { createJwtVerifier } from './auth/jwt-verifier';
 import type { HealthCheck } from './app/health';
 import type { SessionRouter } from './app/ports';
 import { createLocalEventBus, type LocalEventBus } from './cluster/local-event-bus';
@@ -14,6 +15,7 @@ import { createLocalLeaseManager } from './cluster/local-lease-manager';
 import { ConfigError, isClusterMode, loadConfig, type Config } from './config';
 import { ServiceUnavailableError } from './errors';
 import { createApp } from './http/app';
+import { metricsApp } from './http/metrics-app';
 import { createLogger, createRequestScope, type Logger } from './logger';
 import { createMetrics } from './metrics';
 import { openDatabase } from './persistence/data-source';
@@ -23,6 +25,10 @@ import { createReservationQueries } from './persistence/reservation-queries';
 import { createSaleQueries } from './persistence/sale-queries';
 import { createSeatStateStore } from './persistence/seat-state-store';
 import { createSessionStore } from './persistence/session-store';
+import { createCommittedSeatStates } from './persistence/committed-seat-state';
+import { createAvailabilityReader } from './readside/availability-reader';
+import { createReadModel, type ReadModel } from './readside/read-model';
+import { createStreamSlots } from './http/stream-slots';
 
 /** One running instance of the service: its HTTP app and everything behind it. */
 export interface Instance {
@@ -32,6 +38,7 @@ export interface Instance {
   readonly dataSource: DataSource;
   readonly registry: SessionRegistry;
   readonly events: LocalEventBus;
+  readonly readModel: ReadModel;
   /** Listens on `port` (default: the configured one; 0 picks a free port). */
   listen(port?: number): Promise<Server>;
   /** Graceful stop: refuse new requests, finish commits, release leases, relay the outbox, close. */
@@ -85,6 +92,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
     maxSeats: config.maxSeatsPerReservation,
     extensionMs: config.reservationExtensionMs,
     maxExtensions: config.maxExtensions,
+    maxSeatsPerUser: config.maxSeatsPerUserPerSession,
     idleMs: config.sessionIdleMs,
     commandTimeoutMs: config.commandTimeoutMs,
     onCommitted: () => relay.nudge(),
@@ -94,13 +102,35 @@ export async function createInstance(config: Config, options: InstanceOptions = 
   // Holds that were pending when the last process stopped expire on time (or at once if already due).
   for (const { sessionId, dueAt } of await seatState.pendingExpiries()) expiry.schedule(sessionId, dueAt);
 
+  // The read side (README, "The read side"): every instance keeps the seat maps its clients ask about, from the
+  // committed events; in the cluster it follows the events topic from the end it had before any session was loaded.
+  let feedLagMs = () => 0;
+  const readModel = createReadModel({
+    committed: createCommittedSeatStates(dataSource),
+    metrics,
+    logger,
+    clock,
+    feedLagMs: () => feedLagMs(),
+    maxLagMs: config.readSide.maxLagMs,
+    maxSessions: config.readSide.maxSessions,
+  });
+  if (cluster) {
+    const feed = await cluster.followEvents((payload) => readModel.apply(payload));
+    feedLagMs = () => feed.lagMs();
+  } else {
+    events.subscribe((event) => readModel.apply(event.payload));
+  }
+  const streamSlots = createStreamSlots({ max: config.readSide.maxStreams, metrics });
+
   const service = createCinemaService({
     sessions: createSessionStore(dataSource),
     reservations: createReservationQueries(dataSource),
     sales: createSaleQueries(dataSource),
     router,
+    seatMaps: createAvailabilityReader({ registry, readModel: cluster ? readModel : undefined }),
     clock,
     newId: randomUUID,
+    othersReservations: config.auth.mode === 'jwt' ? 'not-found' : 'forbidden',
   });
   const healthChecks: HealthCheck[] = [
     { name: 'database', check: async () => void (await dataSource.query('SELECT 1')) },
@@ -114,12 +144,19 @@ export async function createInstance(config: Config, options: InstanceOptions = 
     metrics,
     logger,
     scope,
-    config,
-    rateLimitStore: cluster?.rateLimitStore,
+    config: { ...config, metricsOnApiPort: config.metricsPort === undefined },
+    verifier: config.auth.mode === 'jwt' ? createJwtVerifier(config.auth, clock) : undefined,
+    rateLimitRedis: cluster?.rateLimitRedis,
+    rateLimitPrefix: config.kafkaTopicPrefix,
     isAccepting: () => accepting,
+    seatMapStreams: { feed: readModel, slots: streamSlots, heartbeatMs: config.readSide.heartbeatMs },
   });
+  if (config.auth.mode === 'open') {
+    logger.warn('AUTH_MODE=open: requests are NOT authenticated; any client may act as any user', { auth: 'open' });
+  }
 
   let server: Server | undefined;
+  let metricsServer: Server | undefined;
   let closing: Promise<void> | undefined;
   return {
     config,
@@ -128,11 +165,14 @@ export async function createInstance(config: Config, options: InstanceOptions = 
     dataSource,
     registry,
     events,
-    listen(port = config.port) {
-      return new Promise((resolve, reject) => {
-        const s = app.listen(port, '0.0.0.0', (error?: Error) => (error ? reject(error) : resolve(s)));
-        server = s;
-      });
+    readModel,
+    async listen(port = config.port) {
+      if (config.metricsPort !== undefined && !metricsServer) {
+        // Prometheus scrapes this port without a token; the load balancer does not expose it.
+        metricsServer = await listenOn(metricsApp(metrics), config.metricsPort);
+      }
+      server = await listenOn(app, port);
+      return server;
     },
     close() {
       closing ??= (async () => {
@@ -141,6 +181,9 @@ export async function createInstance(config: Config, options: InstanceOptions = 
           ? new Promise<void>((resolve) => server?.close(() => resolve()))
           : Promise.resolve();
         server?.closeIdleConnections();
+        streamSlots.closeAll(); // followers reconnect (Last-Event-ID) to another instance
+        metricsServer?.close();
+        metricsServer?.closeIdleConnections();
         await expiry.close();
         await registry.stopAll();
         await serverClosed;
@@ -154,6 +197,12 @@ export async function createInstance(config: Config, options: InstanceOptions = 
       return closing;
     },
   };
+}
+
+function listenOn(handler: Express, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const s = handler.listen(port, '0.0.0.0', (error?: Error) => (error ? reject(error) : resolve(s)));
+  });
 }
 
 async function main(): Promise<void> {
@@ -171,6 +220,8 @@ async function main(): Promise<void> {
     port: typeof address === 'object' && address ? address.port : config.port,
     database: config.database.kind,
     mode: isClusterMode(config) ? 'cluster' : 'single-instance',
+    auth: config.auth.mode,
+    metricsPort: config.metricsPort,
   });
   let stopping = false;
   const shutdown = (signal: string) => {

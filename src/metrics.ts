@@ -18,6 +18,11 @@ export interface Metrics {
   readonly forwardedCommands: Counter<'outcome'>;
   readonly kafkaLag: Gauge<'topic' | 'partition'>;
   readonly outboxPublished: Counter;
+  readonly readModelLag: Gauge;
+  readonly readModelStaleness: Histogram;
+  readonly readModelFallbacks: Counter;
+  readonly readModelSessions: Gauge;
+  readonly streamsOpen: Gauge;
 }
 
 export function createMetrics(params: { collectDefaults?: boolean } = {}): Metrics {
@@ -76,5 +81,23 @@ export function createMetrics(params: { collectDefaults?: boolean } = {}): Metri
       registers,
     }),
     outboxPublished: new Counter({ name: 'outbox_events_published_total', help: 'Domain events relayed from the outbox', registers }),
+    readModelLag: new Gauge({
+      name: 'read_model_lag_seconds',
+      help: 'Time since the read model last had every event published on the events topic (0 on one instance)',
+      registers,
+    }),
+    readModelStaleness: new Histogram({
+      name: 'read_model_staleness_seconds',
+      help: 'From the decision of a seat event to its application in this instance’s read model',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    readModelFallbacks: new Counter({
+      name: 'read_model_fallbacks_total',
+      help: 'Availability reads answered from the committed rows because the read model lagged past its bound',
+      registers,
+    }),
+    readModelSessions: new Gauge({ name: 'read_model_sessions', help: 'Sessions kept in this instance’s read model', registers }),
+    streamsOpen: new Gauge({ name: 'availability_streams_open', help: 'Open availability streams (SSE) on this instance', registers }),
   };
 }

@@ -23,7 +23,7 @@ let state: SessionState = initialState({
 let now = Date.now();
 function cycle(seat: string): void {
   const reservationId = randomUUID();
-  const hold = decide({ type: 'HoldSeats', reservationId, userId: 'u', seatNumbers: [seat], now, ttlMs: 30_000, maxSeats: 10 }, state);
+  const hold = decide({ type: 'HoldSeats', reservationId, userId: 'u', seatNumbers: [seat], now, ttlMs: 30_000, maxSeats: 10, maxSeatsPerUser: 1_000_000 }, state);
   if (!hold.ok) throw new Error(JSON.stringify(hold.error));
   state = evolveAll(state, hold.events);
   nextExpiry(state);

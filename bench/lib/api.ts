@@ -3,10 +3,11 @@
 export async function postJson<T = Record<string, unknown>>(
   url: string,
   body: unknown,
+  headers: Readonly<Record<string, string>> = {},
 ): Promise<{ status: number; body: T }> {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(30_000),
   });
@@ -38,15 +39,13 @@ export async function createSession(
   numberOfSeats: number,
   seatsPerRow: number,
   movieName = 'Bench',
+  headers: Readonly<Record<string, string>> = {},
 ): Promise<string> {
-  const r = await postJson<{ id: string }>(`${baseUrl}/sessions`, {
-    movieName,
-    startTime: '2030-06-01T20:00:00Z',
-    roomNumber: '1',
-    ticketPrice: 25,
-    numberOfSeats,
-    seatsPerRow,
-  });
+  const r = await postJson<{ id: string }>(
+    `${baseUrl}/sessions`,
+    { movieName, startTime: '2030-06-01T20:00:00Z', roomNumber: '1', ticketPrice: 25, numberOfSeats, seatsPerRow },
+    headers,
+  );
   if (r.status !== 201) throw new Error(`POST /sessions answered ${r.status}: ${JSON.stringify(r.body)}`);
   return r.body.id;
 }

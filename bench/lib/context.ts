@@ -116,6 +116,9 @@ export interface Target {
 export const SERVICE_ENV = {
   RATE_LIMIT_MAX: '100000000',
   LOG_LEVEL: 'warn',
+  // The seed comparator has neither authentication nor a per-user limit; the auth variants set their own keys.
+  AUTH_MODE: 'open',
+  MAX_SEATS_PER_USER_PER_SESSION: '2000',
 } as const;
 
 /** Starts the service as a child process on a fresh scratch database or a fresh DATA_DIR (embedded PostgreSQL). */

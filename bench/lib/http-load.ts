@@ -25,6 +25,8 @@ export interface LoadRequest {
   readonly tag: string;
   /** Keep the response body (decoded as UTF-8) for onResponse. */
   readonly wantBody?: boolean;
+  /** Extra header lines, e.g. Authorization (names and values must be plain ASCII). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface LoadResponse {
@@ -222,6 +224,7 @@ export function runLoad(opts: LoadOptions): Promise<LoadResult> {
       const head =
         `${req.method} ${req.path} HTTP/1.1\r\nHost: ${host}:${opts.port}\r\nConnection: keep-alive\r\n` +
         (req.method === 'GET' ? '' : `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`) +
+        (req.headers ? Object.entries(req.headers).map(([k, v]) => `${k}: ${v}\r\n`).join('') : '') +
         '\r\n';
       this.inFlight = { req, sentAt: now(), scheduledAt };
       this.socket.write(head + body);

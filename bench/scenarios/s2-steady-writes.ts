@@ -40,11 +40,15 @@ export interface WriteLoop {
   readonly pool: SeatPool;
 }
 
-export async function newWriteLoop(ctx: Ctx, t: Target): Promise<WriteLoop> {
+/** Bearer-token headers for a user (the token-authenticated variants); none in open mode. */
+export type AuthHeaders = (userId: string) => Readonly<Record<string, string>>;
+const noAuth: AuthHeaders = () => ({});
+
+export async function newWriteLoop(ctx: Ctx, t: Target, admin: Readonly<Record<string, string>> = {}): Promise<WriteLoop> {
   // Comparator (a) has no sessions: it answers every request with its constant, whatever the session id.
   const sessionId = t.name.startsWith('bare')
     ? randomUUID()
-    : await createSession(t.service.url, ctx.cfg.seats, ctx.cfg.seatsPerRow, 'Steady writes');
+    : await createSession(t.service.url, ctx.cfg.seats, ctx.cfg.seatsPerRow, 'Steady writes', admin);
   return { sessionId, pool: new SeatPool(seatLabels(ctx.cfg.seats, ctx.cfg.seatsPerRow)) };
 }
 
@@ -56,6 +60,7 @@ export async function reserveCancel(
   t: Target,
   loop: WriteLoop,
   opts: { connections: number; durationMs: number; rate?: number },
+  auth: AuthHeaders = noAuth,
 ): Promise<LoadResult> {
   const { sessionId, pool } = loop;
   const open = new Map<number, { id: string; seat: string; userId: string }>();
@@ -68,7 +73,7 @@ export async function reserveCancel(
       const userId = `writer-${conn.index}`;
       const held = open.get(conn.index);
       if (held) {
-        return { method: 'POST', path: `/reservations/${held.id}/cancel`, body: JSON.stringify({ userId }), tag: 'cancel' };
+        return { method: 'POST', path: `/reservations/${held.id}/cancel`, body: JSON.stringify({ userId }), tag: 'cancel', headers: auth(userId) };
       }
       const seat = pool.take();
       if (!seat) return null;
@@ -79,6 +84,7 @@ export async function reserveCancel(
         body: JSON.stringify({ sessionId, seatNumbers: [seat], userId }),
         tag: 'reserve',
         wantBody: true,
+        headers: auth(userId),
       };
     },
     onResponse(conn, req, res) {
@@ -98,13 +104,13 @@ export async function reserveCancel(
     },
   });
   for (const held of open.values()) {
-    await postJson(`${t.service.url}/reservations/${held.id}/cancel`, { userId: held.userId }).catch(() => undefined);
+    await postJson(`${t.service.url}/reservations/${held.id}/cancel`, { userId: held.userId }, auth(held.userId)).catch(() => undefined);
     pool.give(held.seat);
   }
   return result;
 }
 
-interface WriteRun {
+export interface WriteRun {
   readonly target: string;
   readonly rps: number;
   readonly ok: number;
@@ -116,7 +122,7 @@ interface WriteRun {
   readonly cost: PhaseCost;
 }
 
-function toRun(t: Target, result: LoadResult, cost: PhaseCost): WriteRun {
+export function toRun(t: Target, result: LoadResult, cost: PhaseCost): WriteRun {
   const ok = Object.entries(result.byStatus).filter(([s]) => s.startsWith('2')).reduce((a, [, n]) => a + n, 0);
   const lat = (tag: string) => ({
     p50: result.byTag[tag]?.latency.p50 ?? Number.NaN,

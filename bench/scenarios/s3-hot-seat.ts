@@ -22,20 +22,35 @@ interface HotSeatRun {
   readonly completed: number;
 }
 
-export async function hammer(ctx: Ctx, t: Target, seconds: number): Promise<HotSeatRun> {
-  const sessionId = await createSession(t.service.url, ctx.cfg.seats, ctx.cfg.seatsPerRow, 'Hot seat');
+export async function hammer(
+  ctx: Ctx,
+  t: Target,
+  seconds: number,
+  auth?: { admin: Readonly<Record<string, string>>; user: (userId: string) => Readonly<Record<string, string>> },
+): Promise<HotSeatRun> {
+  const sessionId = await createSession(t.service.url, ctx.cfg.seats, ctx.cfg.seatsPerRow, 'Hot seat', auth?.admin);
   let n = 0;
   const { result, cost } = await measured(t, () =>
     runLoad({
       port: t.service.port,
       connections: ctx.cfg.hotSeatConnections,
       durationMs: seconds * 1000,
-      next: (conn) => ({
-        method: 'POST',
-        path: '/reservations',
-        body: JSON.stringify({ sessionId, seatNumbers: ['A1'], userId: `fan-${conn.index}-${n++}` }),
-        tag: 'reserve',
-      }),
+      // With tokens, one user per connection (the token's sub), so the body leaves userId out.
+      next: (conn) =>
+        auth
+          ? {
+              method: 'POST',
+              path: '/reservations',
+              body: JSON.stringify({ sessionId, seatNumbers: ['A1'] }),
+              tag: 'reserve',
+              headers: auth.user(`fan-${conn.index}`),
+            }
+          : {
+              method: 'POST',
+              path: '/reservations',
+              body: JSON.stringify({ sessionId, seatNumbers: ['A1'], userId: `fan-${conn.index}-${n++}` }),
+              tag: 'reserve',
+            },
     }),
   );
   const lat = result.byTag.reserve?.latency;

@@ -1,8 +1,9 @@
+import type { SeatMap } from '../app/ports';
 import type { AvailabilityView, SeatView } from '../app/views';
 import { availableSeatCount, fromCents, rowOf, seatingPlan, type SessionState } from '../domain';
 
-/** The availability document of a session, computed from its seat state alone. */
-export function availabilityDocument(state: SessionState): AvailabilityView {
+/** The availability document of a session, computed from its seat state and committed version alone. */
+export function availabilityDocument(state: SessionState, version: number): AvailabilityView {
   const { info, taken } = state;
   const plan = seatingPlan(info);
   const cancelled = state.cancelledAt !== undefined;
@@ -22,6 +23,7 @@ export function availabilityDocument(state: SessionState): AvailabilityView {
   });
   return {
     sessionId: info.sessionId,
+    version,
     movieName: info.movieName,
     startTime: info.startTime,
     roomNumber: info.roomNumber,
@@ -35,17 +37,18 @@ export function availabilityDocument(state: SessionState): AvailabilityView {
 }
 
 /**
- * Serializes and encodes the document once per committed state: every read between two commits sends the same
- * bytes. States are immutable, so the state object itself is the cache key.
+ * Serializes and encodes the document once per committed version: every read between two commits sends the same
+ * bytes. The owner's actor and every instance's read model build it with this same function, so one version is
+ * one byte string everywhere (which makes the version a strong ETag).
  */
-export function createAvailabilityCache(): (state: SessionState) => Buffer {
+export function createAvailabilityCache(): (state: SessionState, version: number) => SeatMap {
+  let last: SeatMap | undefined;
   let lastState: SessionState | undefined;
-  let lastBytes = Buffer.alloc(0);
-  return (state) => {
-    if (state !== lastState) {
-      lastBytes = Buffer.from(JSON.stringify(availabilityDocument(state)));
+  return (state, version) => {
+    if (!last || state !== lastState || version !== last.version) {
+      last = { sessionId: state.info.sessionId, version, body: Buffer.from(JSON.stringify(availabilityDocument(state, version))) };
       lastState = state;
     }
-    return lastBytes;
+    return last;
   };
 }

@@ -20,16 +20,27 @@ export class GroupCommitter {
   private inFlight: Entry[] | undefined;
   private failure: Error | undefined;
   private idleWaiters: (() => void)[] = [];
+  /** The session's version: the number of events committed so far (see README, "The read side"). */
+  private version: number;
 
   constructor(
     private readonly params: {
       readonly sessionId: string;
       readonly epoch: number;
+      /** The committed version this owner starts from (0 for a new session). */
+      readonly version?: number;
       readonly commit: (batch: CommitBatch) => Promise<void>;
-      readonly onCommitted: (state: SessionState, batchSize: number, seconds: number) => void;
+      readonly onCommitted: (state: SessionState, batchSize: number, seconds: number, version: number) => void;
       readonly onFailed: (error: Error) => void;
     },
-  ) {}
+  ) {
+    this.version = params.version ?? 0;
+  }
+
+  /** The version of the last committed state. */
+  get committedVersion(): number {
+    return this.version;
+  }
 
   get failed(): Error | undefined {
     return this.failure;
@@ -77,6 +88,7 @@ export class GroupCommitter {
       this.inFlight = batch;
       const events = batch.flatMap((e) => e.events);
       const started = performance.now();
+      const version = this.version + events.length;
       try {
         if (events.length > 0) {
           await this.params.commit({
@@ -84,6 +96,7 @@ export class GroupCommitter {
             epoch: this.params.epoch,
             events,
             state: batch[batch.length - 1].state,
+            version,
           });
         }
       } catch (error) {
@@ -96,9 +109,12 @@ export class GroupCommitter {
         return;
       }
       this.inFlight = undefined;
+      this.version = version;
       // `batch` may have grown while in flight (afterPending); those entries ride on this commit.
       const changes = batch.filter((e) => e.events.length > 0).length;
-      if (changes > 0) this.params.onCommitted(batch[batch.length - 1].state, changes, (performance.now() - started) / 1000);
+      if (changes > 0) {
+        this.params.onCommitted(batch[batch.length - 1].state, changes, (performance.now() - started) / 1000, version);
+      }
       for (const entry of batch) entry.done();
     }
     this.settleIdle();

@@ -25,6 +25,7 @@ export interface SessionActorDeps {
   readonly maxSeats: number;
   readonly extensionMs: number;
   readonly maxExtensions: number;
+  readonly maxSeatsPerUser: number;
 }
 
 export function sessionFacts(state: SessionState): SessionFacts {
@@ -37,7 +38,7 @@ function toCommand(request: SessionRequest, state: SessionState, deps: SessionAc
   const now = deps.clock();
   switch (request.type) {
     case 'HoldSeats':
-      return { ...request, now, ttlMs: deps.ttlMs, maxSeats: deps.maxSeats };
+      return { ...request, now, ttlMs: deps.ttlMs, maxSeats: deps.maxSeats, maxSeatsPerUser: deps.maxSeatsPerUser };
     case 'ConfirmPayment': {
       const seats = state.reservations.get(request.reservationId)?.seatNumbers.length ?? 0;
       return { ...request, now, saleIds: Array.from({ length: seats }, deps.newId) };
@@ -47,7 +48,7 @@ function toCommand(request: SessionRequest, state: SessionState, deps: SessionAc
     case 'ExpireDue':
       return { type: 'ExpireDue', now };
     case 'HoldBestAvailable':
-      return { ...request, now, ttlMs: deps.ttlMs, maxSeats: deps.maxSeats };
+      return { ...request, now, ttlMs: deps.ttlMs, maxSeats: deps.maxSeats, maxSeatsPerUser: deps.maxSeatsPerUser };
     case 'ExtendHold':
       return { ...request, now, extensionMs: deps.extensionMs, maxExtensions: deps.maxExtensions };
     case 'CancelSession':

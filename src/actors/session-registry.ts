@@ -1,5 +1,5 @@
 import { dispatch, query, spawn, stop, type ActorSystemRef, type Ref } from 'nact';
-import type { ExpiryScheduler, Lease, LeaseManager } from '../app/ports';
+import type { ExpiryScheduler, Lease, LeaseManager, SeatMap } from '../app/ports';
 import { nextExpiry, type SessionState } from '../domain';
 import { NotFoundError, ServiceUnavailableError } from '../errors';
 import type { Logger } from '../logger';
@@ -30,6 +30,8 @@ export interface SessionRegistryParams {
   readonly maxSeats: number;
   readonly extensionMs: number;
   readonly maxExtensions: number;
+  /** MAX_SEATS_PER_USER_PER_SESSION, enforced by each session's decider. */
+  readonly maxSeatsPerUser: number;
   readonly idleMs: number;
   readonly commandTimeoutMs: number;
   /** Called after each successful commit (e.g. to nudge the outbox relay). */
@@ -42,7 +44,8 @@ interface ActiveSession {
   readonly lease: Lease;
   readonly stopped: Promise<void>;
   committed: SessionState;
-  readonly json: (state: SessionState) => Buffer;
+  committedVersion: number;
+  readonly json: (state: SessionState, version: number) => SeatMap;
 }
 
 const STOPPED = 'Actor stopped or never existed';
@@ -78,8 +81,13 @@ export class SessionRegistry {
 
   /** The availability document from the actor's last committed state. */
   async availability(sessionId: string): Promise<Buffer> {
+    return (await this.seatMap(sessionId)).body;
+  }
+
+  /** The availability document and its version, from the actor's last committed state. */
+  async seatMap(sessionId: string): Promise<SeatMap> {
     const session = await this.activate(sessionId);
-    return session.json(session.committed);
+    return session.json(session.committed, session.committedVersion);
   }
 
   isActive(sessionId: string): boolean {
@@ -137,7 +145,7 @@ export class SessionRegistry {
       await lease.release();
       throw new NotFoundError(`Session ${sessionId} not found`);
     }
-    const { epoch, state } = activation;
+    const { epoch, state, version } = activation;
     const log = p.logger.child({ sessionId, epoch });
     let ref: Ref<SessionMessage> | undefined;
     let markStopped: () => void = () => undefined;
@@ -146,9 +154,11 @@ export class SessionRegistry {
     const committer = new GroupCommitter({
       sessionId,
       epoch,
+      version,
       commit: (batch) => p.store.commit(batch),
-      onCommitted: (committed, size, seconds) => {
+      onCommitted: (committed, size, seconds, committedVersion) => {
         session.committed = committed;
+        session.committedVersion = committedVersion;
         p.metrics.commitBatchSize.observe(size);
         p.metrics.commitDuration.observe(seconds);
         p.onCommitted?.(sessionId);
@@ -189,9 +199,18 @@ export class SessionRegistry {
       maxSeats: p.maxSeats,
       extensionMs: p.extensionMs,
       maxExtensions: p.maxExtensions,
+      maxSeatsPerUser: p.maxSeatsPerUser,
     }), `session-${sessionId}`, { initialState: state, shutdownAfter: p.idleMs, afterStop });
 
-    const session: ActiveSession = { ref, committer, lease, stopped, committed: state, json: createAvailabilityCache() };
+    const session: ActiveSession = {
+      ref,
+      committer,
+      lease,
+      stopped,
+      committed: state,
+      committedVersion: version,
+      json: createAvailabilityCache(),
+    };
     const entryPromise = this.active.get(sessionId);
     lease.signal.addEventListener('abort', () => {
       log.warn('lease lost; stopping the session actor at once');

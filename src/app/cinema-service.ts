@@ -1,5 +1,6 @@
 import type { Refusal } from '../errors';
 import type { SeatingSpec } from '../domain';
+import type { SeatMap } from './ports';
 import type { ReservationView, SaleView, SessionView, UserSalesView } from './views';
 
 export interface NewSession {
@@ -34,8 +35,8 @@ export interface CinemaService {
   createSession(input: NewSession): Promise<SessionView>;
   listSessions(): Promise<SessionView[]>;
   getSession(sessionId: string): Promise<SessionView>;
-  /** The availability document as UTF-8 JSON bytes (serialized once per change of the session). */
-  availability(sessionId: string): Promise<Buffer>;
+  /** The availability document as UTF-8 JSON bytes with its version (serialized once per change of the session). */
+  availability(sessionId: string): Promise<SeatMap>;
   reserve(input: ReserveInput): Promise<ReservationView | Refusal>;
   /** Adds the extension time to a pending hold of the user's (at most MAX_EXTENSIONS times). */
   extendReservation(input: { reservationId: string; userId: string }): Promise<ReservationView | Refusal>;
@@ -44,7 +45,8 @@ export interface CinemaService {
   getReservation(reservationId: string): Promise<ReservationView>;
   listUserReservations(userId: string): Promise<ReservationView[]>;
   confirmPayment(input: { reservationId: string; userId: string }): Promise<SaleView[] | Refusal>;
-  cancelReservation(input: { reservationId: string; userId: string }): Promise<ReservationView | Refusal>;
+  /** Without `userId`, the box office cancels whoever's reservation it is (the caller checked the admin role). */
+  cancelReservation(input: { reservationId: string; userId?: string }): Promise<ReservationView | Refusal>;
   listSales(page: { limit: number; offset: number }): Promise<SaleView[]>;
   userSales(userId: string): Promise<UserSalesView>;
 }

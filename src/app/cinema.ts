@@ -7,7 +7,7 @@ import type { SaleQueries } from '../persistence/sale-queries';
 import type { SessionStore } from '../persistence/session-store';
 import type { CinemaService, NewSession } from './cinema-service';
 import { domainRefusal } from './domain-errors';
-import type { SessionRouter } from './ports';
+import type { AvailabilityReader, SessionRouter } from './ports';
 import { reservationRecordView, reservationView, salesOfReservation, saleView, sessionView } from './view-mappers';
 
 export interface CinemaDeps {
@@ -15,8 +15,15 @@ export interface CinemaDeps {
   readonly reservations: ReservationQueries;
   readonly sales: SaleQueries;
   readonly router: SessionRouter;
+  /** Availability is answered on this instance (the owner's actor or the read model). */
+  readonly seatMaps: AvailabilityReader;
   readonly clock: () => number;
   readonly newId: () => string;
+  /**
+   * How to answer for another user's reservation: `forbidden` (403, open mode, where the body names the user) or
+   * `not-found` (404, with authentication: never a hint that someone else's reservation exists).
+   */
+  readonly othersReservations?: 'forbidden' | 'not-found';
 }
 
 type Accepted = Extract<SessionReply, { ok: true }>;
@@ -42,8 +49,8 @@ export function createCinemaService(deps: CinemaDeps): CinemaService {
   // Confirm and cancel need the reservation's session; reservations made here skip the database read.
   const owners = new LRUCache<string, ReservationOwner>({ max: REMEMBERED_RESERVATIONS });
 
-  /** The reservation's session; 404 when unknown, 403 when it is someone else's. */
-  async function ownReservation(reservationId: string, userId: string): Promise<ReservationOwner | Refusal> {
+  /** The reservation's session; 404 when unknown, 403 (or 404) when it is someone else's; anyone's without userId. */
+  async function ownReservation(reservationId: string, userId: string | undefined): Promise<ReservationOwner | Refusal> {
     let owner = owners.get(reservationId);
     if (!owner) {
       const record = await reservations.byId(reservationId);
@@ -51,7 +58,10 @@ export function createCinemaService(deps: CinemaDeps): CinemaService {
       owner = { sessionId: record.sessionId, userId: record.userId };
       owners.set(reservationId, owner);
     }
-    if (owner.userId !== userId) return refusals.forbidden('This reservation belongs to another user');
+    if (userId !== undefined && owner.userId !== userId) {
+      if (deps.othersReservations === 'not-found') return refusals.notFound(`Reservation ${reservationId} not found`);
+      return refusals.forbidden('This reservation belongs to another user');
+    }
     return owner;
   }
 
@@ -86,7 +96,7 @@ export function createCinemaService(deps: CinemaDeps): CinemaService {
       if (!record) throw new NotFoundError(`Session ${sessionId} not found`);
       return sessionView(record);
     },
-    availability: (sessionId) => router.availability(sessionId),
+    availability: (sessionId) => deps.seatMaps.read(sessionId),
 
     async reserve({ sessionId, seatNumbers, userId, quantity, category }) {
       const reservationId = newId();
@@ -127,7 +137,7 @@ export function createCinemaService(deps: CinemaDeps): CinemaService {
     async cancelReservation({ reservationId, userId }) {
       const record = await ownReservation(reservationId, userId);
       if (record instanceof Refusal) return record;
-      const reply = await router.execute(record.sessionId, { type: 'CancelReservation', reservationId, userId });
+      const reply = await router.execute(record.sessionId, { type: 'CancelReservation', reservationId, userId: record.userId });
       if (!reply.ok && 'error' in reply && reply.error.code === 'RESERVATION_NOT_FOUND') {
         const ended = await endedReservation(reservationId);
         if (ended.status === 'CONFIRMED') return refusals.conflict('The reservation is already paid', 'Reservation confirmed');

@@ -20,6 +20,8 @@ export function domainRefusal(error: DomainError): Refusal {
       return refusals.invalid('At least one seat is needed', [{ path: 'seatNumbers', message: 'empty' }]);
     case 'SEATS_UNAVAILABLE':
       return refusals.seatsUnavailable(error.seats);
+    case 'SEAT_LIMIT_PER_USER':
+      return refusals.seatLimitPerUser(error.max, error.held);
     case 'RESERVATION_ID_TAKEN':
       return refusals.conflict('Reservation id already in use');
     case 'RESERVATION_NOT_FOUND':

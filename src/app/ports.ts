@@ -27,3 +27,44 @@ export interface ExpiryScheduler {
   schedule(sessionId: string, dueAt: number): void;
   close(): Promise<void>;
 }
+
+/** A session's availability document at one committed version, serialized once (UTF-8 JSON). */
+export interface SeatMap {
+  readonly sessionId: string;
+  readonly version: number;
+  readonly body: Buffer;
+}
+
+/** One committed seat event as the read side shows it: the seats it changed and the version it made. */
+export interface SeatChange {
+  readonly sessionId: string;
+  readonly version: number;
+  readonly type: string;
+  readonly seats: readonly { readonly seatNumber: string; readonly status: 'AVAILABLE' | 'RESERVED' | 'SOLD' }[];
+  readonly availableSeats: number;
+}
+
+/** What a follower of a seat map receives: the whole document, or one change on top of the last version. */
+export type SeatMapUpdate = { readonly kind: 'snapshot'; readonly seatMap: SeatMap } | { readonly kind: 'change'; readonly change: SeatChange };
+
+/** Port: a session's availability document, answered on this instance (from the owner's actor or the read model). */
+export interface AvailabilityReader {
+  read(sessionId: string): Promise<SeatMap>;
+}
+
+/** A live subscription to one session's seat map. */
+export interface SeatMapFollower {
+  /** The latest document this instance knows (for a follower that fell behind). */
+  current(): SeatMap;
+  close(): void;
+}
+
+/** Port: follows a session's seat map live (the read model of this instance). */
+export interface SeatMapFeed {
+  /**
+   * Calls `listener` first with what the follower misses (the changes after `since` when they are all still known,
+   * else the whole document; nothing when `since` is the latest version), then with every change in version order.
+   * Rejects with NotFoundError for an unknown session.
+   */
+  follow(sessionId: string, since: number | undefined, listener: (update: SeatMapUpdate) => void): Promise<SeatMapFollower>;
+}

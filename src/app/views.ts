@@ -34,6 +34,8 @@ export interface SeatView {
 
 export interface AvailabilityView {
   readonly sessionId: string;
+  /** The number of seat events committed for the session so far; the document's ETag is this number. */
+  readonly version: number;
   readonly movieName: string;
   readonly startTime: string;
   readonly roomNumber: string;

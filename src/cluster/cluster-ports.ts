@@ -1,18 +1,18 @@
-import type { Store } from 'express-rate-limit';
 import type { Kafka, Producer } from 'kafkajs';
-import { RedisStore, type RedisReply } from 'rate-limit-redis';
-import type Redis from 'ioredis';
+import Redis from 'ioredis';
 import type { SessionRegistry } from '../actors/session-registry';
 import type { EventPublisher } from '../app/event-publisher';
 import type { HealthCheck } from '../app/health';
 import type { ExpiryScheduler, LeaseManager, SessionRouter } from '../app/ports';
 import type { Config } from '../config';
+import { rateLimitRedisOptions } from '../http/rate-limit';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { createClusterRouter } from './cluster-router';
 import { createKafkaCommandTransport } from './command-transport';
 import { createKafka, ensureTopics, topicNames } from './kafka-client';
 import { startKafkaLagSampler } from './kafka-lag';
+import { startKafkaEventFeed, type EventFeed } from './kafka-event-feed';
 import { createKafkaEventPublisher } from './kafka-event-publisher';
 import { createKafkaExpiryScheduler } from './kafka-expiry-scheduler';
 import { closeRedisClients, connectedRedisClients, createRedisClients, redisQuorumCheck } from './redis-clients';
@@ -22,10 +22,13 @@ import { createRedlockLeaseManager } from './redlock-lease-manager';
 export interface ClusterPorts {
   readonly leases: LeaseManager;
   readonly publisher: EventPublisher;
-  readonly rateLimitStore: Store;
+  /** A client of its own for the rate-limit counters, with a short command timeout (RATE_LIMIT_REDIS_TIMEOUT_MS). */
+  readonly rateLimitRedis: Redis;
   readonly healthChecks: readonly HealthCheck[];
   /** Wraps the local scheduler so that timers also go to Kafka. */
   expiry(local: ExpiryScheduler): ExpiryScheduler;
+  /** Follows the events topic from its current end for the read model (every instance reads every partition). */
+  followEvents(onEvent: (payload: unknown) => void): Promise<EventFeed>;
   /** Starts consuming commands and timers; returns the router that forwards to session owners. */
   start(registry: SessionRegistry): Promise<SessionRouter>;
   close(): Promise<void>;
@@ -40,6 +43,8 @@ export async function createClusterPorts(params: {
   const { config, logger, metrics, clock } = params;
   const redis = createRedisClients(config.redisUrls, logger);
   await connectedRedisClients(redis);
+  const rateLimitRedis = new Redis(config.redisUrls[0], rateLimitRedisOptions(config.rateLimit.redisTimeoutMs));
+  rateLimitRedis.on('error', () => undefined); // the limiter falls back to local counting; the lease clients log outages
   const topics = topicNames(config.kafkaTopicPrefix);
   const kafka: Kafka = createKafka({ brokers: config.kafkaBrokers, clientId: config.instanceId, logger });
   await ensureTopics(kafka, topics);
@@ -64,6 +69,7 @@ export async function createClusterPorts(params: {
   });
   let router: SessionRouter | undefined;
   let timers: ReturnType<typeof createKafkaExpiryScheduler> | undefined;
+  let events: EventFeed | undefined;
   const admin = kafka.admin();
   await admin.connect();
   const lag = startKafkaLagSampler({
@@ -79,7 +85,7 @@ export async function createClusterPorts(params: {
   return {
     leases,
     publisher: createKafkaEventPublisher({ producer, topic: topics.events }),
-    rateLimitStore: rateLimitStore(redis[0], config.kafkaTopicPrefix),
+    rateLimitRedis,
     healthChecks: [
       { name: 'redis', check: () => redisQuorumCheck(redis) },
       { name: 'kafka', check: async () => void (await admin.fetchTopicMetadata({ topics: [topics.events] })) },
@@ -87,6 +93,19 @@ export async function createClusterPorts(params: {
     expiry(local) {
       timers = createKafkaExpiryScheduler({ kafka, producer, topics, local, router: () => router as SessionRouter, clock, logger });
       return timers;
+    },
+    async followEvents(onEvent) {
+      events = await startKafkaEventFeed({
+        kafka,
+        admin,
+        topic: topics.events,
+        instanceId: config.instanceId,
+        onEvent,
+        logger,
+        metrics,
+        clock,
+      });
+      return events;
     },
     async start(registry) {
       const clusterRouter = createClusterRouter({ registry, leases, transport, instanceId: config.instanceId });
@@ -97,19 +116,12 @@ export async function createClusterPorts(params: {
     },
     async close() {
       lag.stop();
+      await events?.stop();
       await transport.stop().catch(() => undefined);
       await leases.close();
       await admin.disconnect().catch(() => undefined);
       await producer.disconnect().catch(() => undefined);
-      await closeRedisClients(redis);
+      await closeRedisClients([...redis, rateLimitRedis]);
     },
   };
-}
-
-/** Rate-limit counters in Redis, shared by every instance. */
-function rateLimitStore(client: Redis, prefix: string): Store {
-  return new RedisStore({
-    prefix: `${prefix}:rl:`,
-    sendCommand: (command: string, ...args: string[]) => client.call(command, ...args) as Promise<RedisReply>,
-  });
 }

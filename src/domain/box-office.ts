@@ -52,10 +52,9 @@ export function decideBoxOffice(
         avoidStranding: plan.singleSeatRule !== 'OFF',
       });
       if (!pick.ok) return refuse({ code: 'NO_ADJACENT_SEATS', quantity: command.quantity, largestBlock: pick.largestBlock });
-      const { reservationId, userId, now, ttlMs, maxSeats } = command;
-      return holdSeats({ type: 'HoldSeats', reservationId, userId, seatNumbers: pick.seats, now, ttlMs, maxSeats }, state, {
-        strandingChecked: true,
-      });
+      const { reservationId, userId, now, ttlMs, maxSeats, maxSeatsPerUser } = command;
+      const hold: HoldSeats = { type: 'HoldSeats', reservationId, userId, seatNumbers: pick.seats, now, ttlMs, maxSeats, maxSeatsPerUser };
+      return holdSeats(hold, state, { strandingChecked: true });
     }
     case 'ExtendHold': {
       const r = state.reservations.get(command.reservationId);

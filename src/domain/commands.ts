@@ -8,6 +8,8 @@ export type SessionCommand =
       readonly now: number;
       readonly ttlMs: number;
       readonly maxSeats: number;
+      /** Seats one user may hold or have bought in this session (MAX_SEATS_PER_USER_PER_SESSION). */
+      readonly maxSeatsPerUser: number;
     }
   | {
       readonly type: 'ConfirmPayment';
@@ -34,6 +36,8 @@ export type BoxOfficeCommand =
       readonly now: number;
       readonly ttlMs: number;
       readonly maxSeats: number;
+      /** Seats one user may hold or have bought in this session (MAX_SEATS_PER_USER_PER_SESSION). */
+      readonly maxSeatsPerUser: number;
     }
   | {
       readonly type: 'ExtendHold';

@@ -2,6 +2,7 @@ import type { SessionCommand } from './commands';
 import type { DomainError } from './domain-error';
 import type { SessionEvent } from './events';
 import { decideBoxOffice, freeSeatsAt } from './box-office';
+import { seatLimitExceeded } from './seat-limit';
 import { seatSet } from './seat-layout';
 import { priceOfSeats, seatingPlan } from './seating';
 import { dueHolds, type Reservation, type SessionState } from './session-state';
@@ -75,6 +76,8 @@ function decideHold(
     const stranded = avoidableStrandedSeat(plan, freeSeatsAt(state, now), seatNumbers);
     if (stranded !== undefined) return refuse({ code: 'WOULD_STRAND_SEAT', seat: stranded });
   }
+  const overLimit = seatLimitExceeded(state, command.userId, seatNumbers.length, command.maxSeatsPerUser, now);
+  if (overLimit) return refuse(overLimit);
 
   const blocking = due.filter((r) => r.seatNumbers.some((s) => seatNumbers.includes(s)));
   return accept([

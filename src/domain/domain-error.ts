@@ -5,6 +5,7 @@ export type DomainError =
   | { readonly code: 'TOO_MANY_SEATS'; readonly max: number }
   | { readonly code: 'NO_SEATS' }
   | { readonly code: 'SEATS_UNAVAILABLE'; readonly seats: readonly string[] }
+  | { readonly code: 'SEAT_LIMIT_PER_USER'; readonly max: number; readonly held: number }
   | { readonly code: 'RESERVATION_ID_TAKEN' }
   | { readonly code: 'RESERVATION_NOT_FOUND' }
   | { readonly code: 'NOT_RESERVATION_OWNER' }

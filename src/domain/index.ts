@@ -8,5 +8,6 @@ export * from './evolve';
 export * from './money';
 export * from './seat-layout';
 export * from './seating';
+export * from './seat-limit';
 export * from './session-state';
 export * from './stranded-seats';

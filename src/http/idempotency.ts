@@ -25,8 +25,11 @@ export class IdempotencyKeyInUseError extends AppError {
 export interface IdempotentRouteParams<I> {
   readonly store: IdempotencyStore;
   readonly logger: Logger;
-  /** Names the operation the keys belong to, e.g. "POST /reservations". */
-  readonly scope: string;
+  /**
+   * Names the operation the keys belong to, e.g. "POST /reservations"; a function of the request when keys are kept
+   * apart per caller (at most 100 characters).
+   */
+  readonly scope: string | ((req: Request) => string);
   /** Validates the request; runs before any key is claimed, so a 400 never uses up a key. */
   readonly parse: (req: Request) => I;
   /** The operation itself, on the validated input. */
@@ -52,9 +55,9 @@ export function readIdempotencyKey(req: Request): string | undefined {
  * Answers >= 500 and retriable errors release the key, so the client's retry runs again.
  */
 export function idempotentRoute<I>(params: IdempotentRouteParams<I>): RequestHandler {
-  const { store, logger, scope } = params;
+  const { store, logger } = params;
 
-  const settle = async (key: string, outcome: { status: number; body: unknown; retriable: boolean }) => {
+  const settle = async (scope: string, key: string, outcome: { status: number; body: unknown; retriable: boolean }) => {
     try {
       if (outcome.status >= 500 || outcome.retriable) await store.abandon(scope, key);
       else await store.complete(scope, key, outcome.status, outcome.body);
@@ -71,6 +74,7 @@ export function idempotentRoute<I>(params: IdempotentRouteParams<I>): RequestHan
   return async (req, res) => {
     const input = params.parse(req);
     const key = readIdempotencyKey(req);
+    const scope = typeof params.scope === 'string' ? params.scope : params.scope(req);
     if (key === undefined) {
       sendReply(res, await params.handle(input));
       return;
@@ -93,10 +97,10 @@ export function idempotentRoute<I>(params: IdempotentRouteParams<I>): RequestHan
       reply = await params.handle(input);
     } catch (error) {
       const problem = toProblem(error);
-      await settle(key, { status: problem.status, body: problem.body, retriable: !isAppError(error) || error.retriable });
+      await settle(scope, key, { status: problem.status, body: problem.body, retriable: !isAppError(error) || error.retriable });
       throw error;
     }
-    await settle(key, { status: reply.status, body: reply.body, retriable: reply.retriable ?? false });
+    await settle(scope, key, { status: reply.status, body: reply.body, retriable: reply.retriable ?? false });
     sendReply(res, reply);
   };
 }

@@ -7,6 +7,7 @@ import {
   readinessSchema,
   reservationSchema,
   saleSchema,
+  seatChangeSchema,
   sessionSchema,
   userSalesSchema,
 } from './response-schemas';
@@ -28,7 +29,8 @@ export type OpenApiDocument = ReturnType<OpenApiGeneratorV3['generateDocument']>
 
 const PROBLEM_TEXT: Readonly<Record<number, string>> = {
   400: 'Malformed JSON, a field of the wrong type or range, an unknown or repeated seat label, or a non-uuid id',
-  403: "Another user's reservation",
+  401: 'No bearer token, or one that is malformed, expired, badly signed or for another issuer/audience (jwt mode; see WWW-Authenticate)',
+  403: "Another user's reservation, a userId that is not the token's sub, or a route that needs the admin role",
   404: 'Unknown session, reservation or route',
   409: 'Conflict with the current state',
   410: 'The reservation expired',
@@ -39,6 +41,18 @@ const PROBLEM_TEXT: Readonly<Record<number, string>> = {
   503: 'A dependency or the owner of the session is unreachable; retry after Retry-After',
 };
 
+const wwwAuthenticate = {
+  'WWW-Authenticate': {
+    description: 'Bearer challenge (RFC 6750), with error="invalid_token" when a token was sent and refused',
+    schema: { type: 'string' as const },
+  },
+};
+
+/** The bearer security scheme's name in components.securitySchemes. */
+export const BEARER_SCHEME = 'bearerAuth';
+const bearer = [{ [BEARER_SCHEME]: [] }];
+const ADMIN_ONLY = 'Needs the admin role (a `roles` claim with `admin`, or the `cinema:admin` scope) in jwt mode.';
+
 const retryAfter = { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' as const } } };
 
 function problems(statuses: readonly number[], overrides: Readonly<Record<number, string>> = {}): Record<string, ResponseConfig> {
@@ -46,7 +60,7 @@ function problems(statuses: readonly number[], overrides: Readonly<Record<number
   for (const status of statuses) {
     out[String(status)] = {
       description: overrides[status] ?? PROBLEM_TEXT[status] ?? 'Problem',
-      headers: status === 429 || status === 503 ? retryAfter : undefined,
+      headers: status === 429 || status === 503 ? retryAfter : status === 401 ? wwwAuthenticate : undefined,
       content: { 'application/problem+json': { schema: problemSchema } },
     };
   }
@@ -59,28 +73,28 @@ function json(description: string, schema: ZodType, headers?: ResponseConfig['he
 
 const jsonBody = (schema: ZodType) => ({ required: true, content: { 'application/json': { schema } } });
 
-/** Every API route is rate limited, and may be refused as unavailable. */
-const API = [429, 503] as const;
+/** Every API route needs a token (jwt mode), is rate limited, and may be refused as unavailable. */
+const API = [401, 429, 503] as const;
 const BODY = [400, 413, 415] as const;
 
 function apiRoutes(maxSeats: number): RouteConfig[] {
   const reserveBody = reserveBodySchema(maxSeats);
   return [
     {
-      method: 'post', path: '/sessions', tags: ['Sessions'], summary: 'Create a session',
+      method: 'post', path: '/sessions', tags: ['Sessions'], summary: 'Create a session', description: ADMIN_ONLY,
       request: { body: jsonBody(newSessionSchema) },
       responses: {
         201: json('The session', sessionSchema, { Location: { description: '/sessions/{id}', schema: { type: 'string' } } }),
-        ...problems([...BODY, ...API]),
+        ...problems([...BODY, 403, ...API]),
       },
     },
     {
       method: 'post', path: '/sessions/{id}/cancel', tags: ['Sessions'], summary: 'Cancel a screening',
       description:
         'No new holds; pending holds are released; every sold seat is refunded (one `sale.refunded` event each). ' +
-        'Cancelling again answers 200 with the same session. Not yet restricted to administrators.',
+        `Cancelling again answers 200 with the same session. ${ADMIN_ONLY}`,
       request: { params: sessionIdParamsSchema },
-      responses: { 200: json('The session, status CANCELLED', sessionSchema), ...problems([400, 404, ...API]) },
+      responses: { 200: json('The session, status CANCELLED', sessionSchema), ...problems([400, 403, 404, ...API]) },
     },
     {
       method: 'get', path: '/sessions', tags: ['Sessions'], summary: 'List sessions, soonest first',
@@ -93,24 +107,65 @@ function apiRoutes(maxSeats: number): RouteConfig[] {
     },
     {
       method: 'get', path: '/sessions/{id}/availability', tags: ['Sessions'], summary: 'Seat map of a session',
-      description: "Served from the session actor's memory, not from a database query.",
-      request: { params: sessionIdParamsSchema },
-      responses: { 200: json('Every seat and its status', availabilitySchema), ...problems([400, 404, ...API]) },
+      description:
+        'Served from memory on any instance: by the owner of the session from its actor, by the others from their read ' +
+        'model (which follows the committed events; past its lag bound it reads the committed rows instead). ' +
+        '`ETag` is the version in quotes; `If-None-Match` with it answers 304 while nothing changed.',
+      request: {
+        params: sessionIdParamsSchema,
+        headers: z.object({ 'If-None-Match': z.string().optional().openapi({ example: '"12"' }) }),
+      },
+      responses: {
+        200: json('Every seat and its status', availabilitySchema, {
+          ETag: { description: 'The version, quoted: "12"', schema: { type: 'string' } },
+          'Cache-Control': { description: 'no-cache: revalidate with If-None-Match', schema: { type: 'string' } },
+        }),
+        304: { description: 'Not modified: the version named in If-None-Match is still the current one' },
+        ...problems([400, 404, ...API]),
+      },
+    },
+    {
+      method: 'get', path: '/sessions/{id}/availability/stream', tags: ['Sessions'], summary: 'Seat map, live (Server-Sent Events)',
+      description: [
+        'A `text/event-stream` of the seat map (EventSource). Each event has `id:` = the version it brings the client to.',
+        '',
+        '- `event: snapshot`, data: the whole availability document (the same JSON as GET …/availability). Sent first, and',
+        '  again whenever the client cannot be brought forward change by change (it fell behind, or resumed from too far back).',
+        '- `event: change`, data: a SeatChange, one per committed seat event, version = previous version + 1.',
+        '- `: keep-alive` comment lines every STREAM_HEARTBEAT_MS.',
+        '',
+        'Reconnecting with `Last-Event-ID` (EventSource does it by itself; or `?lastEventId=`) resumes with exactly the',
+        'changes missed, or a snapshot when they are no longer known. Versions never go back. Past STREAMS_MAX open streams',
+        'on the instance: 503 with Retry-After.',
+      ].join('\n'),
+      request: {
+        params: sessionIdParamsSchema,
+        headers: z.object({ 'Last-Event-ID': z.string().optional().openapi({ description: 'The last version received', example: '12' }) }),
+        query: z.object({ lastEventId: z.string().optional().openapi({ description: 'Same as Last-Event-ID (for clients that cannot set headers)' }) }),
+      },
+      responses: {
+        200: {
+          description: 'The stream (stays open). The `change` events carry SeatChange; `snapshot` events carry Availability.',
+          content: { 'text/event-stream': { schema: z.union([availabilitySchema, seatChangeSchema]) } },
+        },
+        ...problems([400, 404, ...API], { 503: 'Too many open streams on this instance, or a dependency is down; retry after Retry-After' }),
+      },
     },
     {
       method: 'post', path: '/reservations', tags: ['Reservations'], summary: 'Hold seats (all or nothing)',
       description:
         'Either the seats named (`seatNumbers`) or best available (`quantity`, optionally `category`): that many ' +
-        'adjacent seats in one row, preferred rows first, then nearest the row centre (README "Box office").',
+        'adjacent seats in one row, preferred rows first, then nearest the row centre (README "Box office"). ' +
+        'A user holds and buys at most MAX_SEATS_PER_USER_PER_SESSION seats of one session.',
       request: { headers: idempotencyHeadersSchema, body: jsonBody(reserveBody) },
       responses: {
         201: json('The reservation, PENDING until expiresAt', reservationSchema),
-        ...problems([...BODY, 404, 409, 422, ...API], {
+        ...problems([...BODY, 403, 404, 409, 422, ...API], {
           409:
             'A seat is taken or not for sale (/problems/seats-unavailable, /problems/seats-not-for-sale: ' +
             'unavailableSeats); no block of that size is free (/problems/no-adjacent-seats: largestBlock); the hold ' +
             'would leave a single seat alone (/problems/single-seat-stranded: strandedSeat); the session is cancelled ' +
-            '(/problems/session-cancelled); or the key is in use',
+            '(/problems/session-cancelled); the per-user seat limit is reached; or the key is in use',
         }),
       },
     },
@@ -125,7 +180,9 @@ function apiRoutes(maxSeats: number): RouteConfig[] {
     },
     {
       method: 'post', path: '/reservations/{id}/cancel', tags: ['Reservations'], summary: 'Cancel a reservation',
-      description: 'Its seats are free at once. Cancelling twice answers 200.',
+      description:
+        'Its seats are free at once. Cancelling twice answers 200. An admin may leave userId out to cancel any ' +
+        'reservation (the box office).',
       request: { params: reservationIdParamsSchema, body: jsonBody(cancelBodySchema) },
       responses: {
         200: json('The reservation, CANCELLED', reservationSchema),
@@ -134,7 +191,9 @@ function apiRoutes(maxSeats: number): RouteConfig[] {
     },
     {
       method: 'post', path: '/reservations/{id}/extend', tags: ['Reservations'], summary: 'Extend a pending hold',
-      description: 'Adds RESERVATION_EXTENSION_SECONDS to expiresAt, at most MAX_EXTENSIONS times per hold.',
+      description:
+        'Adds RESERVATION_EXTENSION_SECONDS to expiresAt, at most MAX_EXTENSIONS times per hold. Only the holder ' +
+        "extends; with a token another user's reservation answers 404.",
       request: { params: reservationIdParamsSchema, body: jsonBody(extendBodySchema) },
       responses: {
         200: json('The reservation with its new expiresAt', reservationSchema),
@@ -151,19 +210,26 @@ function apiRoutes(maxSeats: number): RouteConfig[] {
     {
       method: 'get', path: '/reservations/user/{userId}', tags: ['Reservations'], summary: "A user's reservations, newest first",
       request: { params: userIdParamsSchema },
-      responses: { 200: json('Reservations', z.array(reservationSchema)), ...problems([400, ...API]) },
+      description: "The caller's own, or any user's for an admin.",
+      responses: { 200: json('Reservations', z.array(reservationSchema)), ...problems([400, 403, ...API]) },
     },
     {
-      method: 'get', path: '/sales', tags: ['Sales'], summary: 'Sales, newest first',
+      method: 'get', path: '/sales', tags: ['Sales'], summary: 'Sales, newest first', description: ADMIN_ONLY,
       request: { query: salesQuerySchema },
-      responses: { 200: json('Sales', z.array(saleSchema)), ...problems([400, ...API]) },
+      responses: { 200: json('Sales', z.array(saleSchema)), ...problems([400, 403, ...API]) },
     },
     {
       method: 'get', path: '/sales/user/{userId}', tags: ['Sales'], summary: "A user's purchases and their total",
+      description: "The caller's own, or any user's for an admin.",
       request: { params: userIdParamsSchema },
-      responses: { 200: json('Purchases', userSalesSchema), ...problems([400, ...API]) },
+      responses: { 200: json('Purchases', userSalesSchema), ...problems([400, 403, ...API]) },
     },
   ];
+}
+
+/** Every API operation takes the bearer token; in open mode (AUTH_MODE=open) it is ignored. */
+function secured(route: RouteConfig): RouteConfig {
+  return { ...route, security: bearer };
 }
 
 function operationsRoutes(): RouteConfig[] {
@@ -178,7 +244,12 @@ function operationsRoutes(): RouteConfig[] {
     },
     {
       method: 'get', path: '/metrics', tags: ['Operations'], summary: 'Prometheus metrics',
-      responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } } },
+      description: `${ADMIN_ONLY} With METRICS_PORT set, served there without a token instead (404 here).`,
+      security: bearer,
+      responses: {
+        200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } },
+        ...problems([401, 403, 404]),
+      },
     },
     {
       method: 'get', path: '/api-docs', tags: ['Operations'], summary: 'Swagger UI',
@@ -195,7 +266,14 @@ function operationsRoutes(): RouteConfig[] {
 export function buildOpenApiDocument(params: { maxSeats: number }): OpenApiDocument {
   const registry = new OpenAPIRegistry();
   registry.register('Problem', problemSchema);
-  for (const route of [...apiRoutes(params.maxSeats), ...operationsRoutes()]) registry.registerPath(route);
+  registry.registerComponent('securitySchemes', BEARER_SCHEME, {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'A JWT whose `sub` is the user id (RFC 6750). For development: `npm run token -- --sub alice [--admin]`.',
+  });
+  const operations = operationsRoutes().map((r) => (r.security ? r : { ...r, security: [] }));
+  for (const route of [...apiRoutes(params.maxSeats).map(secured), ...operations]) registry.registerPath(route);
   return new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',
     info: {
@@ -203,7 +281,10 @@ export function buildOpenApiDocument(params: { maxSeats: number }): OpenApiDocum
       version: '1.0.0',
       description:
         'Sessions, seat holds that expire, payments and sales. Every error is application/problem+json (RFC 9457). ' +
-        `A reservation holds 1 to ${params.maxSeats} seats.`,
+        `A reservation holds 1 to ${params.maxSeats} seats. ` +
+        'With AUTH_MODE=jwt every API call needs `Authorization: Bearer <JWT>` (use Authorize): the user is the ' +
+        "token's `sub`, and `userId` in a body may be left out (an admin may name another user). With AUTH_MODE=open " +
+        'nobody is authenticated and `userId` is required.',
     },
     tags: [
       { name: 'Sessions', description: 'Cinema sessions and their seat maps' },

@@ -96,7 +96,7 @@ const CORE_FIELDS = new Set(['type', 'title', 'status', 'detail']);
 export function toProblem(error: unknown): ProblemResponse {
   if (isRefusal(error)) return refusalProblem(error);
   const app = toAppError(error);
-  return problemOf(app.status, app.title, app.type, app.message, app.extras, app.retryAfterSeconds);
+  return problemOf(app.status, app.title, app.type, app.message, app.extras, app.retryAfterSeconds, app.headers);
 }
 
 /** The problem+json answer of a refusal value (the cheap path: no exception was ever built). */
@@ -113,15 +113,18 @@ function problemOf(
   detail: string,
   extras: Readonly<Record<string, unknown>>,
   retryAfterSeconds: number | undefined,
+  /** Extra headers of the error (e.g. WWW-Authenticate). */
+  extraHeaders?: Readonly<Record<string, string>>,
 ): ProblemResponse {
   const body: Record<string, unknown> = { type, title, status, detail };
   for (const field in extras) {
     if (!CORE_FIELDS.has(field)) body[field] = extras[field];
   }
-  const headers =
+  const base =
     retryAfterSeconds === undefined
       ? PROBLEM_HEADERS
       : { ...PROBLEM_HEADERS, 'Retry-After': String(Math.max(0, Math.ceil(retryAfterSeconds))) };
+  const headers = extraHeaders ? { ...extraHeaders, ...base } : base;
   return { status, headers, body: body as unknown as ProblemBody };
 }
 

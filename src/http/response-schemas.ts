@@ -40,6 +40,7 @@ export const seatSchema = z
 export const availabilitySchema = z
   .object({
     sessionId: id,
+    version: z.number().int().openapi({ description: 'Seat events committed for the session so far; the ETag is this number in quotes', example: 12 }),
     movieName: z.string(),
     startTime: instant,
     roomNumber: z.string(),
@@ -51,6 +52,16 @@ export const availabilitySchema = z
     seats: z.array(seatSchema).openapi({ description: 'In row then number order' }),
   })
   .openapi('Availability');
+
+export const seatChangeSchema = z
+  .object({
+    sessionId: id,
+    version: z.number().int().openapi({ description: 'The version this change made: always one more than the event before', example: 13 }),
+    type: z.enum(['reservation.created', 'reservation.expired', 'reservation.cancelled', 'payment.confirmed']),
+    seats: z.array(z.object({ seatNumber: seatLabelSchema, status: z.enum(['AVAILABLE', 'RESERVED', 'SOLD']) })),
+    availableSeats: z.number().int(),
+  })
+  .openapi('SeatChange', { description: 'The data of a `change` event on the availability stream' });
 
 export const reservationSchema = z
   .object({
@@ -120,5 +131,8 @@ export const readinessSchema = z
   .object({
     status: z.enum(['ok', 'down']),
     checks: z.record(z.string(), checkResultSchema),
+    auth: z
+      .object({ mode: z.enum(['jwt', 'open']), warning: z.string().optional() })
+      .openapi({ description: 'AUTH_MODE; open mode carries a warning: nobody is authenticated' }),
   })
   .openapi('Readiness');

@@ -18,7 +18,12 @@ export const userIdSchema = z
   .string()
   .min(1)
   .max(100)
-  .openapi({ description: 'The user who holds or buys the seats', example: 'user-42' });
+  .openapi({
+    description:
+      "The user who holds or buys the seats. With a bearer token it may be left out (it is the token's sub); " +
+      'only an admin may name another user. Required in open mode.',
+    example: 'user-42',
+  });
 
 export const seatLabelSchema = z
   .string()
@@ -96,7 +101,9 @@ export const extendBodySchema = z.object({ userId: userIdSchema }).openapi('Exte
 
 export const sessionIdParamsSchema = z.object({ id: uuid('Session id') });
 export const reservationIdParamsSchema = z.object({ id: uuid('Reservation id') });
-export const userIdParamsSchema = z.object({ userId: userIdSchema });
+export const userIdParamsSchema = z.object({
+  userId: z.string().min(1).max(100).openapi({ description: "The user (with a token: the caller's own sub unless admin)", example: 'user-42' }),
+});
 
 /** A whole number given as a query string ("25"); anything else ("", "1e2", "-1", "x") fails the inner number. */
 const queryInt = (min: number, max: number) =>

@@ -3,9 +3,13 @@ import { fromCents } from '../domain';
 
 /**
  * The readable JSON of a domain event as operators see it on the events topic: ISO times, money as numbers,
- * always with its session id.
+ * always with its session id and the session's version once this event is applied (the read side keeps to it).
  */
-export function eventPayload(sessionId: string, event: SessionEvent): Record<string, unknown> {
+export function eventPayload(sessionId: string, event: SessionEvent, version: number): Record<string, unknown> {
+  return { ...eventFields(sessionId, event), version };
+}
+
+function eventFields(sessionId: string, event: SessionEvent): Record<string, unknown> {
   switch (event.type) {
     case 'reservation.created':
       return {

@@ -11,6 +11,8 @@ export interface Activation {
   readonly record: SessionRecord;
   readonly epoch: number;
   readonly state: SessionState;
+  /** The session's committed version: the number of seat events committed so far. */
+  readonly version: number;
 }
 
 /** Changes decided by a session's actor, committed together under the owner's epoch. */
@@ -20,6 +22,8 @@ export interface CommitBatch {
   readonly events: readonly SessionEvent[];
   /** The state after the last event of the batch. */
   readonly state: SessionState;
+  /** The session's version after the batch: each event counts one, so the batch's events are numbered up to it. */
+  readonly version: number;
 }
 
 export interface SeatStateStore {
@@ -71,7 +75,7 @@ const COMMIT_SQL = `
       FROM fence, jsonb_to_recordset($6::jsonb) AS x(type varchar, payload json)
     RETURNING 1
   ), header AS (
-    UPDATE session_snapshots SET epoch = $2, version = version + 1, next_expiry_at = $7, updated_at = $8
+    UPDATE session_snapshots SET epoch = $2, version = $12, next_expiry_at = $7, updated_at = $8
       FROM fence WHERE session_snapshots.session_id = fence.id
     RETURNING 1
   )
@@ -91,7 +95,7 @@ export function createSeatStateStore(dataSource: DataSource): SeatStateStore {
         [sessionId],
       );
       if (bumped.length === 0) return null;
-      const [row, reservations, sales] = await Promise.all([
+      const [row, reservations, sales, header] = await Promise.all([
         dataSource.getRepository(SessionEntity).findOneByOrFail({ id: sessionId }),
         dataSource.query(
           `SELECT id, user_id, seat_numbers, status, amount_cents, expires_at, created_at, extensions
@@ -102,14 +106,22 @@ export function createSeatStateStore(dataSource: DataSource): SeatStateStore {
           `SELECT id, reservation_id, seat_number, amount_cents, paid_at FROM sales WHERE session_id = $1`,
           [sessionId],
         ) as Promise<SaleStateRow[]>,
+        dataSource.query(`SELECT version FROM session_snapshots WHERE session_id = $1`, [sessionId]) as Promise<
+          { version: string | number }[]
+        >,
       ]);
       const record = toSessionRecord(row);
       const state = seatStateFromRows(sessionInfo(record), reservations, sales);
       const cancelled = record.cancelledAt ? { cancelledAt: record.cancelledAt.getTime() } : {};
-      return { record, epoch: Number(bumped[0].epoch), state: { ...state, ...cancelled } };
+      return {
+        record,
+        epoch: Number(bumped[0].epoch),
+        state: { ...state, ...cancelled },
+        version: Number(header[0]?.version ?? 0),
+      };
     },
 
-    async commit({ sessionId, epoch, events, state }) {
+    async commit({ sessionId, epoch, events, state, version }) {
       const { inserts, statusChanges } = reservationWrites(events);
       // A sale refunded in the batch that made it is inserted refunded (the CTEs of one statement see one snapshot).
       const refunds = new Map<string, string>();
@@ -127,7 +139,8 @@ export function createSeatStateStore(dataSource: DataSource): SeatStateStore {
             }))
           : [],
       );
-      const outbox = events.map((e) => ({ type: e.type, payload: eventPayload(sessionId, e) }));
+      const first = version - events.length + 1;
+      const outbox = events.map((e, i) => ({ type: e.type, payload: eventPayload(sessionId, e, first + i) }));
       const next = nextExpiry(state);
       const [result]: { fenced: string | number }[] = await dataSource.query(COMMIT_SQL, [
         sessionId,
@@ -141,6 +154,7 @@ export function createSeatStateStore(dataSource: DataSource): SeatStateStore {
         JSON.stringify(statusChanges),
         state.cancelledAt === undefined ? null : new Date(state.cancelledAt),
         JSON.stringify([...refunds].map(([id, at]) => ({ id, at }))),
+        version,
       ]);
       if (Number(result?.fenced ?? 0) === 0) throw new FencedWriteError(sessionId, epoch);
     },

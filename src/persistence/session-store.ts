@@ -47,6 +47,7 @@ export function createSessionStore(dataSource: DataSource): SessionStore {
             totalSeats: s.totalSeats,
             seatsPerRow: s.seatsPerRow,
             ...(s.seating ? { layout: layoutPayload(s.seating) } : {}),
+            version: 0,
           }),
           s.createdAt,
         ]);

@@ -273,9 +273,12 @@ describeCluster('cluster: faults of Redis and Kafka', (env: ClusterEnv) => {
           holdsAnswered201ButMissing: [],
         });
         if (recovered) {
-          const docs = await Promise.all([0, 1, 2].map((i) => c().availability(i, session.id)));
-          expect(seatMap(docs[1])).toEqual(seatMap(docs[0]));
-          expect(seatMap(docs[2])).toEqual(seatMap(docs[0]));
+          await eventually(async () => {
+            const docs = await Promise.all([0, 1, 2].map((i) => c().availability(i, session.id)));
+            expect(seatMap(docs[1])).toEqual(seatMap(docs[0]));
+            expect(seatMap(docs[2])).toEqual(seatMap(docs[0]));
+            return true;
+          }, 30_000, 100);
         }
 
         const report = await checkInvariants({

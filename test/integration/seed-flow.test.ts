@@ -54,6 +54,7 @@ describe.each(storages())('the seed complete flow on %s', (storage) => {
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.body).toEqual({
       sessionId,
+      version: 0,
       movieName: 'Filme Teste',
       startTime: expect.stringMatching(ISO_DATE_TIME),
       roomNumber: 'Sala 1',

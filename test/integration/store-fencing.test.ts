@@ -56,11 +56,11 @@ describe.each(storages())('the seat-state store on %s', (storage) => {
 
     const stale = hold(randomUUID(), 'A1');
     await expect(
-      seats.commit({ sessionId, epoch: first!.epoch, events: [stale], state: evolve(first!.state, stale) }),
+      seats.commit({ sessionId, epoch: first!.epoch, events: [stale], state: evolve(first!.state, stale), version: 1 }),
     ).rejects.toBeInstanceOf(FencedWriteError);
 
     const fresh = hold(randomUUID(), 'A2');
-    await seats.commit({ sessionId, epoch: second!.epoch, events: [fresh], state: evolve(second!.state, fresh) });
+    await seats.commit({ sessionId, epoch: second!.epoch, events: [fresh], state: evolve(second!.state, fresh), version: 1 });
 
     const rows: { id: string }[] = await dataSource.query('SELECT id FROM reservations WHERE session_id = $1', [sessionId]);
     expect(rows.map((r) => r.id)).toEqual([fresh.reservationId]);
@@ -70,6 +70,7 @@ describe.each(storages())('the seat-state store on %s', (storage) => {
     expect(outbox.map((o) => o.type)).toEqual(['session.created', 'reservation.created']);
     const recovered = await seats.activate(sessionId);
     expect([...recovered!.state.taken.keys()]).toEqual(['A2']);
+    expect(recovered!.version).toBe(1);
   });
 
   it('when two owners both try to sell a seat, then Postgres keeps exactly one sale', async () => {
@@ -77,7 +78,7 @@ describe.each(storages())('the seat-state store on %s', (storage) => {
     const a = await seats.activate(sessionId);
     const reservation = hold(randomUUID(), 'A3');
     const held = evolve(a!.state, reservation);
-    await seats.commit({ sessionId, epoch: a!.epoch, events: [reservation], state: held });
+    await seats.commit({ sessionId, epoch: a!.epoch, events: [reservation], state: held, version: 1 });
     const sale = (saleId: string): SessionEvent => ({
       type: 'payment.confirmed',
       reservationId: reservation.reservationId,
@@ -86,10 +87,10 @@ describe.each(storages())('the seat-state store on %s', (storage) => {
       paidAt: Date.now(),
     });
     const first = sale(randomUUID());
-    await seats.commit({ sessionId, epoch: a!.epoch, events: [first], state: evolve(held, first) });
+    await seats.commit({ sessionId, epoch: a!.epoch, events: [first], state: evolve(held, first), version: 2 });
     const second = sale(randomUUID());
     await expect(
-      seats.commit({ sessionId, epoch: a!.epoch, events: [second], state: evolve(held, second) }),
+      seats.commit({ sessionId, epoch: a!.epoch, events: [second], state: evolve(held, second), version: 2 }),
     ).rejects.toThrow(/sales_one_per_seat|duplicate key/);
     const [count]: { n: string }[] = await dataSource.query(
       'SELECT count(*) AS n FROM sales WHERE session_id = $1 AND seat_number = $2',

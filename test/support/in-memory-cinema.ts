@@ -32,6 +32,8 @@ import type { SessionStore } from '../../src/persistence/session-store';
 
 export const HOLD_TTL_MS = 30_000;
 export const MAX_SEATS = 10;
+/** MAX_SEATS_PER_USER_PER_SESSION, as the service's default. */
+export const MAX_SEATS_PER_USER = 10;
 
 class Tables {
   readonly sessions = new Map<string, SessionRecord>();
@@ -131,7 +133,7 @@ export function inMemoryCinema(options: { start?: number } = {}) {
   function toCommand(request: SessionRequest, state: SessionState): SessionCommand {
     switch (request.type) {
       case 'HoldSeats':
-        return { ...request, now, ttlMs: HOLD_TTL_MS, maxSeats: MAX_SEATS };
+        return { ...request, now, ttlMs: HOLD_TTL_MS, maxSeats: MAX_SEATS, maxSeatsPerUser: MAX_SEATS_PER_USER };
       case 'ConfirmPayment': {
         const seats = state.reservations.get(request.reservationId)?.seatNumbers.length ?? 0;
         return { ...request, now, saleIds: Array.from({ length: seats }, () => randomUUID()) };
@@ -141,7 +143,7 @@ export function inMemoryCinema(options: { start?: number } = {}) {
       case 'ExpireDue':
         return { type: 'ExpireDue', now };
       case 'HoldBestAvailable':
-        return { ...request, now, ttlMs: HOLD_TTL_MS, maxSeats: MAX_SEATS };
+        return { ...request, now, ttlMs: HOLD_TTL_MS, maxSeats: MAX_SEATS, maxSeatsPerUser: MAX_SEATS_PER_USER };
       case 'ExtendHold':
         return { ...request, now, extensionMs: 60_000, maxExtensions: 1 };
       case 'CancelSession':
@@ -177,7 +179,11 @@ export function inMemoryCinema(options: { start?: number } = {}) {
     },
   };
 
-  const deps = { sessions, reservations, sales, router, clock: clock.now, newId: () => randomUUID() };
+  /** Availability as the owner answers it; these in-memory tables do not count events, so the version stays 0. */
+  const seatMaps = {
+    read: async (sessionId: string) => ({ sessionId, version: 0, body: await router.availability(sessionId) }),
+  };
+  const deps = { sessions, reservations, sales, router, seatMaps, clock: clock.now, newId: () => randomUUID() };
   return {
     service: createCinemaService(deps) as CinemaService,
     /** The same use cases on another instance: same tables and sessions, but nothing remembered from this one. */

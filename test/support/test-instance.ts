@@ -66,10 +66,14 @@ export function createDataDir(): { dir: string; cleanup: () => void } {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Builds an in-process instance (never listening unless asked) with quiet logs and a generous rate limit. */
+/**
+ * Builds an in-process instance (never listening unless asked) with quiet logs, a generous rate limit and, unless
+ * `env` says otherwise, AUTH_MODE=open (the seed's unauthenticated API).
+ */
 export async function startInstance(store: TestStore, env: Record<string, string> = {}): Promise<Instance> {
   const config: Config = loadConfig({
     RATE_LIMIT_MAX: '1000000',
+    AUTH_MODE: 'open',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
     INSTANCE_ID: `test-${randomUUID().slice(0, 8)}`,
     ...store.env,

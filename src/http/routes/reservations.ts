@@ -1,7 +1,10 @@
-import { Router } from 'express';
+import { createHash } from 'node:crypto';
+import { Router, type Request } from 'express';
 import type { CinemaService } from '../../app/cinema-service';
 import type { IdempotencyStore } from '../../app/idempotency';
+import { NotFoundError } from '../../errors';
 import type { Logger } from '../../logger';
+import { actingUser, audit, callerOf, currentPrincipal, requireSelfOrAdmin, requireUser } from '../authenticate';
 import { idempotentRoute } from '../idempotency';
 import { replyOf, sendReply } from '../reply';
 import {
@@ -12,7 +15,7 @@ import {
   reserveBodySchema,
   userIdParamsSchema,
 } from '../schemas';
-import { parseBody, parseParams } from '../validate';
+import { parseBody, parseParams, parsePart } from '../validate';
 
 export interface ReservationRoutesDeps {
   readonly service: CinemaService;
@@ -23,53 +26,101 @@ export interface ReservationRoutesDeps {
 
 /**
  * POST /reservations, POST /reservations/confirm-payment, POST /reservations/:id/cancel,
- * GET /reservations/user/:userId, GET /reservations/:id. The literal paths are declared before `:id`.
+ * POST /reservations/:id/extend, GET /reservations/user/:userId, GET /reservations/:id. The literal paths are declared before `:id`.
+ *
+ * With a bearer token `userId` may be left out of a body (it is the token's `sub`); naming another user is 403
+ * unless the caller is an admin acting for that user. In open mode the body's `userId` is required, as in the seed.
  */
 export function reservationRoutes(deps: ReservationRoutesDeps): Router {
   const { service, idempotency: store, logger } = deps;
   const reserveBody = reserveBodySchema(deps.maxSeatsPerReservation);
+  const bodies = {
+    open: { reserve: reserveBody, confirm: confirmBodySchema, cancel: cancelBodySchema, extend: extendBodySchema },
+    token: {
+      reserve: reserveBody.partial({ userId: true }),
+      confirm: confirmBodySchema.partial({ userId: true }),
+      cancel: cancelBodySchema.partial({ userId: true }),
+      extend: extendBodySchema.partial({ userId: true }),
+    },
+  };
+  /** With tokens, each user's Idempotency-Keys are their own: another user's key is neither replayed nor blocked. */
+  const keyScope = (operation: string) => (req: Request) => {
+    const principal = currentPrincipal(req.res!);
+    return principal ? `${operation} u:${createHash('sha256').update(principal.sub).digest('base64url').slice(0, 22)}` : operation;
+  };
+  const bodiesFor = (req: Request) => (callerOf(req.res!).kind === 'open' ? bodies.open : bodies.token);
   const router = Router();
 
   router.post(
     '/reservations',
+    requireUser,
     idempotentRoute({
       store,
       logger,
-      scope: 'POST /reservations',
-      parse: (req) => parseBody(req, reserveBody),
+      scope: keyScope('POST /reservations'),
+      parse: (req) => {
+        const body = parseBody(req, bodiesFor(req).reserve);
+        return { ...body, userId: actingUser(req, req.res!, logger, body.userId) };
+      },
       handle: async (input) => replyOf(await service.reserve(input), 201),
     }),
   );
 
   router.post(
     '/reservations/confirm-payment',
+    requireUser,
     idempotentRoute({
       store,
       logger,
-      scope: 'POST /reservations/confirm-payment',
-      parse: (req) => parseBody(req, confirmBodySchema),
+      scope: keyScope('POST /reservations/confirm-payment'),
+      parse: (req) => {
+        const body = parseBody(req, bodiesFor(req).confirm);
+        return { ...body, userId: actingUser(req, req.res!, logger, body.userId) };
+      },
       handle: async (input) => replyOf(await service.confirmPayment(input), 200),
     }),
   );
 
-  router.post('/reservations/:id/cancel', async (req, res) => {
+  router.post('/reservations/:id/cancel', requireUser, async (req, res) => {
     const { id } = parseParams(req, reservationIdParamsSchema);
-    const { userId } = parseBody(req, cancelBodySchema);
-    sendReply(res, replyOf(await service.cancelReservation({ reservationId: id, userId }), 200));
+    const principal = currentPrincipal(res);
+    const { userId } = principal
+      ? parsePart(bodies.token.cancel, req.body ?? {}, 'body')
+      : parseBody(req, cancelBodySchema);
+    if (principal?.admin && userId === undefined) {
+      // The box office cancels whoever's reservation it is.
+      audit(logger, req, res, principal, `cancel ${id}`);
+      sendReply(res, replyOf(await service.cancelReservation({ reservationId: id }), 200));
+      return;
+    }
+    sendReply(res, replyOf(await service.cancelReservation({ reservationId: id, userId: actingUser(req, res, logger, userId) }), 200));
   });
 
-  router.post('/reservations/:id/extend', async (req, res) => {
+  // The holder extends their own hold; in jwt mode another user's reservation answers 404 like confirm and cancel.
+  router.post('/reservations/:id/extend', requireUser, async (req, res) => {
     const { id } = parseParams(req, reservationIdParamsSchema);
-    const { userId } = parseBody(req, extendBodySchema);
-    sendReply(res, replyOf(await service.extendReservation({ reservationId: id, userId }), 200));
+    const { userId } = currentPrincipal(res)
+      ? parsePart(bodies.token.extend, req.body ?? {}, 'body')
+      : parseBody(req, extendBodySchema);
+    const actor = actingUser(req, res, logger, userId);
+    sendReply(res, replyOf(await service.extendReservation({ reservationId: id, userId: actor }), 200));
   });
 
-  router.get('/reservations/user/:userId', async (req, res) => {
-    res.json(await service.listUserReservations(parseParams(req, userIdParamsSchema).userId));
+  router.get('/reservations/user/:userId', requireUser, async (req, res) => {
+    const { userId } = parseParams(req, userIdParamsSchema);
+    requireSelfOrAdmin(req, res, logger, userId);
+    res.json(await service.listUserReservations(userId));
   });
 
-  router.get('/reservations/:id', async (req, res) => {
-    res.json(await service.getReservation(parseParams(req, reservationIdParamsSchema).id));
+  router.get('/reservations/:id', requireUser, async (req, res) => {
+    const { id } = parseParams(req, reservationIdParamsSchema);
+    const reservation = await service.getReservation(id);
+    const principal = currentPrincipal(res);
+    // Another user's reservation answers exactly like one that does not exist.
+    if (principal && !principal.admin && reservation.userId !== principal.sub) {
+      throw new NotFoundError(`Reservation ${id} not found`);
+    }
+    res.json(reservation);
   });
 
   return router;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { HOLD_TTL_MS, inMemoryCinema } from '../../support/in-memory-cinema';
+import { refusalsThrown } from '../../support/refusals-thrown';
 
 /** The reservation use cases (src/app/cinema.ts) over in-memory tables and the real seat rules. */
 const ALICE = 'alice';
@@ -15,8 +16,9 @@ async function cinemaWithSession({ ticketPrice = 25, numberOfSeats = 16 } = {}) 
     numberOfSeats,
     seatsPerRow: 10,
   });
-  const hold = (seatNumbers: string[], userId = ALICE) => world.service.reserve({ sessionId: session.id, seatNumbers, userId });
-  return { world, service: world.service, session, hold };
+  const service = refusalsThrown(world.service);
+  const hold = (seatNumbers: string[], userId = ALICE) => service.reserve({ sessionId: session.id, seatNumbers, userId });
+  return { world, service, session, hold };
 }
 
 describe('reserving seats', () => {
@@ -191,7 +193,7 @@ describe('who may confirm or cancel', () => {
       const r = await hold(['A1']);
       const notYours = { status: 403, message: 'This reservation belongs to another user' };
       await expect(service[useCase]({ reservationId: r.id, userId: BOB })).rejects.toMatchObject(notYours);
-      await expect(world.otherInstance()[useCase]({ reservationId: r.id, userId: BOB })).rejects.toMatchObject(notYours);
+      await expect(refusalsThrown(world.otherInstance())[useCase]({ reservationId: r.id, userId: BOB })).rejects.toMatchObject(notYours);
       expect(await service.getReservation(r.id)).toMatchObject({ status: 'PENDING' });
     },
   );

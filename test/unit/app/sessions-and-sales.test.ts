@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { HOLD_TTL_MS, inMemoryCinema } from '../../support/in-memory-cinema';
+import { refusalsThrown } from '../../support/refusals-thrown';
 
 /** Sessions, reading reservations back, and sales totals (src/app/cinema.ts) over in-memory tables. */
 const ALICE = 'alice';
@@ -55,8 +56,8 @@ describe('sessions', () => {
   it('when the availability is asked for, then it is the document the session serves, as it is', async () => {
     const { service } = inMemoryCinema();
     const s = await service.createSession(dune);
-    const bytes = await service.availability(s.id);
-    expect(JSON.parse(bytes.toString('utf8'))).toEqual({ sessionId: s.id, availableSeats: 16 });
+    const seatMap = await service.availability(s.id);
+    expect(JSON.parse(seatMap.body.toString('utf8'))).toEqual({ sessionId: s.id, availableSeats: 16 });
   });
 });
 
@@ -64,7 +65,7 @@ describe('reading reservations back', () => {
   it('when a pending hold is read after its expiry time, then it reads EXPIRED even before its timer fires', async () => {
     const world = inMemoryCinema();
     const s = await world.service.createSession(dune);
-    const r = await world.service.reserve({ sessionId: s.id, seatNumbers: ['A1'], userId: ALICE });
+    const r = await refusalsThrown(world.service).reserve({ sessionId: s.id, seatNumbers: ['A1'], userId: ALICE });
     expect(await world.service.getReservation(r.id)).toEqual(r);
     world.clock.advance(HOLD_TTL_MS - 1);
     expect(await world.service.getReservation(r.id)).toMatchObject({ status: 'PENDING' });
@@ -80,13 +81,13 @@ describe('reading reservations back', () => {
   it("when a user's reservations are listed, then only theirs are, newest first, each with its current status", async () => {
     const world = inMemoryCinema();
     const s = await world.service.createSession(dune);
-    const hold = (seatNumbers: string[], userId: string) => world.service.reserve({ sessionId: s.id, seatNumbers, userId });
+    const hold = (seatNumbers: string[], userId: string) => refusalsThrown(world.service).reserve({ sessionId: s.id, seatNumbers, userId });
     const first = await hold(['A1'], ALICE);
     world.clock.advance(10);
     await hold(['A2'], BOB);
     world.clock.advance(10);
     const second = await hold(['A3'], ALICE);
-    await world.service.cancelReservation({ reservationId: first.id, userId: ALICE });
+    await refusalsThrown(world.service).cancelReservation({ reservationId: first.id, userId: ALICE });
     world.clock.advance(HOLD_TTL_MS);
     expect((await world.service.listUserReservations(ALICE)).map((r) => [r.id, r.status])).toEqual([
       [second.id, 'EXPIRED'],
@@ -100,9 +101,9 @@ describe('sales', () => {
     const world = inMemoryCinema();
     const s = await world.service.createSession({ ...dune, ticketPrice: 19.99 });
     const buy = async (seatNumbers: string[], userId: string) => {
-      const r = await world.service.reserve({ sessionId: s.id, seatNumbers, userId });
+      const r = await refusalsThrown(world.service).reserve({ sessionId: s.id, seatNumbers, userId });
       world.clock.advance(1_000);
-      return world.service.confirmPayment({ reservationId: r.id, userId });
+      return refusalsThrown(world.service).confirmPayment({ reservationId: r.id, userId });
     };
     return { world, buy };
   }

@@ -25,7 +25,7 @@ describe('loadConfig', () => {
       expect(config.port).toBe(3000);
       expect(config.reservationTtlMs).toBe(30_000);
       expect(config.maxSeatsPerReservation).toBe(10);
-      expect(config.rateLimit).toEqual({ windowMs: 60_000, max: 100 });
+      expect(config.rateLimit).toEqual({ windowMs: 60_000, max: 100, writeMax: 100, redisTimeoutMs: 100 });
     });
 
     it('then a hold may be extended once, by 60 000 ms', () => {
@@ -79,11 +79,11 @@ describe('loadConfig', () => {
   describe('the database', () => {
     it('when DATABASE_URL is set, then Postgres at that URL is used', () => {
       const url = 'postgres://cinema:secret@db.internal:5432/cinema';
-      expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ kind: 'postgres', url });
+      expect(loadConfig({ DATABASE_URL: url, AUTH_MODE: 'open' }).database).toEqual({ kind: 'postgres', url });
     });
 
     it('when DATABASE_URL uses the postgresql:// scheme, then it is accepted too', () => {
-      expect(loadConfig({ DATABASE_URL: 'postgresql://db/cinema' }).database).toEqual({ kind: 'postgres', url: 'postgresql://db/cinema' });
+      expect(loadConfig({ DATABASE_URL: 'postgresql://db/cinema', AUTH_MODE: 'open' }).database).toEqual({ kind: 'postgres', url: 'postgresql://db/cinema' });
     });
 
     it('when DATABASE_URL is empty, then it counts as unset', () => {
@@ -93,6 +93,7 @@ describe('loadConfig', () => {
     it("when the seed's DB_* variables are set, then they build a Postgres URL with the password url-encoded", () => {
       const config = loadConfig({
         DB_HOST: 'pg',
+        AUTH_MODE: 'open',
         DB_PORT: '5433',
         DB_USERNAME: 'cinema',
         DB_PASSWORD: 'p@ss:w/rd#1',
@@ -103,17 +104,17 @@ describe('loadConfig', () => {
     });
 
     it('when only DB_HOST is set, then the seed defaults fill in user, port and database', () => {
-      expect(loadConfig({ DB_HOST: 'pg' }).database).toEqual({ kind: 'postgres', url: 'postgres://postgres@pg:5432/postgres' });
+      expect(loadConfig({ DB_HOST: 'pg', AUTH_MODE: 'open' }).database).toEqual({ kind: 'postgres', url: 'postgres://postgres@pg:5432/postgres' });
     });
 
     it('when both DATABASE_URL and DB_HOST are set, then DATABASE_URL wins', () => {
-      expect(loadConfig({ DATABASE_URL: 'postgres://a/b', DB_HOST: 'pg' }).database).toEqual({ kind: 'postgres', url: 'postgres://a/b' });
+      expect(loadConfig({ DATABASE_URL: 'postgres://a/b', DB_HOST: 'pg', AUTH_MODE: 'open' }).database).toEqual({ kind: 'postgres', url: 'postgres://a/b' });
     });
   });
 
   describe('cluster mode (Redis leases + Kafka + a shared Postgres)', () => {
     /** A complete cluster environment, so each spec below changes one thing. */
-    const cluster = { DATABASE_URL: 'postgres://db/cinema', REDIS_URL: 'redis://r1:6379', KAFKA_BROKERS: 'k1:9092' };
+    const cluster = { DATABASE_URL: 'postgres://db/cinema', REDIS_URL: 'redis://r1:6379', KAFKA_BROKERS: 'k1:9092', AUTH_MODE: 'open' };
 
     it('when Postgres, Redis and Kafka are all configured, then the instance runs in cluster mode', () => {
       const config = loadConfig(cluster);
@@ -189,7 +190,7 @@ describe('loadConfig', () => {
       ['KAFKA_TOPIC_PREFIX', 'has space'],
     ])('when %s=%s, then a ConfigError names it', (name, value) => {
       // Start from a valid cluster environment so the bad value is the only thing wrong.
-      const valid = { DATABASE_URL: 'postgres://db/cinema', REDIS_URL: 'redis://r1:6379', KAFKA_BROKERS: 'k1:9092' };
+      const valid = { DATABASE_URL: 'postgres://db/cinema', REDIS_URL: 'redis://r1:6379', KAFKA_BROKERS: 'k1:9092', AUTH_MODE: 'open' };
       const error = configErrorFor({ ...valid, [name]: value });
       expect(error.name).toBe('ConfigError');
       expect(error.message).toContain(name);
@@ -218,7 +219,7 @@ describe('loadConfig', () => {
   });
 
   describe('the result', () => {
-    const config = loadConfig({ REDIS_URL: 'redis://a:1', KAFKA_BROKERS: 'k:9092', DATABASE_URL: 'postgres://db/x' });
+    const config = loadConfig({ REDIS_URL: 'redis://a:1', KAFKA_BROKERS: 'k:9092', DATABASE_URL: 'postgres://db/x', AUTH_MODE: 'open' });
 
     it('when the config is loaded, then it and its nested parts are frozen', () => {
       expect(Object.isFrozen(config)).toBe(true);

@@ -32,6 +32,21 @@ describe('docker-compose.yml', () => {
     expect(config.database.kind).toBe('postgres');
   });
 
+  it.each(apps)('runs %s with bearer tokens, trusting exactly the load balancer in front, metrics on an unexposed port', (name) => {
+    const config = loadConfig(compose.services[name].environment ?? {});
+    expect(config.auth.mode).toBe('jwt');
+    expect(config.auth.mode === 'jwt' && config.auth.keys.kind).toBe('hs256');
+    expect(config.trustProxy).toBe(1);
+    expect(config.metricsPort).toBe(9464);
+    expect(compose.services.lb.ports).not.toEqual(expect.arrayContaining([expect.stringContaining('9464')]));
+  });
+
+  it('has nginx replace the client X-Forwarded-For with the address it saw (one trusted hop)', () => {
+    const nginx = readFileSync(join(__dirname, '../../../deploy/nginx.conf'), 'utf8');
+    expect(nginx).toMatch(/proxy_set_header X-Forwarded-For \$remote_addr;/);
+    expect(nginx).not.toMatch(/proxy_add_x_forwarded_for/);
+  });
+
   it('gives every service a healthcheck, except the load balancer which waits for healthy apps', () => {
     for (const [name, service] of Object.entries(compose.services)) {
       if (name !== 'lb') expect(service.healthcheck?.test).toBeDefined();

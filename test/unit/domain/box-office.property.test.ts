@@ -135,9 +135,9 @@ describe('box office property: best available and the single-seat rule', () => {
           let command: SessionCommand;
           if (step.kind === 'manual') {
             const labels = room.info.seatLabels;
-            command = { type: 'HoldSeats', reservationId: id, userId: 'u', seatNumbers: [...new Set(step.picks.map((p) => labels[p % labels.length]))], now, ttlMs: TTL, maxSeats: 10 };
+            command = { type: 'HoldSeats', reservationId: id, userId: 'u', seatNumbers: [...new Set(step.picks.map((p) => labels[p % labels.length]))], now, ttlMs: TTL, maxSeats: 10, maxSeatsPerUser: 1000 };
           } else if (step.kind === 'best') {
-            command = { type: 'HoldBestAvailable', reservationId: id, userId: 'u', quantity: step.quantity, now, ttlMs: TTL, maxSeats: 10 };
+            command = { type: 'HoldBestAvailable', reservationId: id, userId: 'u', quantity: step.quantity, now, ttlMs: TTL, maxSeats: 10, maxSeatsPerUser: 1000 };
           } else if (step.kind === 'cancel' && live.length > 0) {
             command = { type: 'CancelReservation', reservationId: live[step.which % live.length].id, userId: 'u', now };
           } else {

@@ -5,6 +5,7 @@ import type { SessionCommand, SessionEvent } from '../../../src/domain';
 export const T0 = Date.UTC(2030, 0, 1, 19, 0, 0);
 export const TTL = 30_000;
 export const MAX_SEATS = 10;
+export const MAX_SEATS_PER_USER = 10;
 export const PRICE = 2500;
 
 export const ALICE = 'alice';
@@ -19,9 +20,9 @@ export const saleIdsFor = (reservationId: string, count = MAX_SEATS): string[] =
 export function hold(
   reservationId: string,
   seatNumbers: readonly string[],
-  { userId = ALICE, now = T0, ttlMs = TTL, maxSeats = MAX_SEATS } = {},
+  { userId = ALICE, now = T0, ttlMs = TTL, maxSeats = MAX_SEATS, maxSeatsPerUser = MAX_SEATS_PER_USER } = {},
 ): SessionCommand {
-  return { type: 'HoldSeats', reservationId, userId, seatNumbers, now, ttlMs, maxSeats };
+  return { type: 'HoldSeats', reservationId, userId, seatNumbers, now, ttlMs, maxSeats, maxSeatsPerUser };
 }
 
 export function confirm(
@@ -86,9 +87,16 @@ export const EXTENSION = 60_000;
 export function holdBest(
   reservationId: string,
   quantity: number,
-  { userId = ALICE, now = T0, ttlMs = TTL, maxSeats = MAX_SEATS, category = undefined as string | undefined } = {},
+  {
+    userId = ALICE,
+    now = T0,
+    ttlMs = TTL,
+    maxSeats = MAX_SEATS,
+    maxSeatsPerUser = MAX_SEATS_PER_USER,
+    category = undefined as string | undefined,
+  } = {},
 ): SessionCommand {
-  return { type: 'HoldBestAvailable', reservationId, userId, quantity, now, ttlMs, maxSeats, ...(category ? { category } : {}) };
+  return { type: 'HoldBestAvailable', reservationId, userId, quantity, now, ttlMs, maxSeats, maxSeatsPerUser, ...(category ? { category } : {}) };
 }
 
 export function extend(

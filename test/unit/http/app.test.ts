@@ -39,7 +39,21 @@ describe('the HTTP app', () => {
       const res = await request(app).get(`/sessions/${SESSION_ID}/availability`);
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/^application\/json/);
-      expect(res.text).toBe('{"sessionId":"x","seats":[]}');
+      expect(res.text).toBe(`{"sessionId":"${SESSION_ID}","version":3,"seats":[]}`);
+      expect(res.headers.etag).toBe('"3"');
+    });
+
+    it('answers 304 without a body when If-None-Match names the current version', async () => {
+      const { app } = testApp();
+      const url = `/sessions/${SESSION_ID}/availability`;
+      expect((await request(app).get(url).set('If-None-Match', '"3"')).status).toBe(304);
+      expect((await request(app).get(url).set('If-None-Match', 'W/"2", W/"3"')).status).toBe(304);
+      expect((await request(app).get(url).set('If-None-Match', '*')).status).toBe(304);
+      // fetch() adds Cache-Control: no-cache to every conditional request; the origin still answers 304.
+      expect((await request(app).get(url).set({ 'If-None-Match': '"3"', 'Cache-Control': 'no-cache' })).status).toBe(304);
+      const stale = await request(app).get(url).set('If-None-Match', '"2"');
+      expect(stale.status).toBe(200);
+      expect(stale.text).toContain('"version":3');
     });
 
     it('refuses a session id that is not a uuid with 400', async () => {
@@ -247,7 +261,11 @@ describe('the HTTP app', () => {
       const { app } = testApp({ healthChecks: [{ name: 'database', check: async () => undefined }] });
       const res = await request(app).get('/health/ready');
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ status: 'ok', checks: { database: { status: 'up' } } });
+      expect(res.body).toEqual({
+        status: 'ok',
+        checks: { database: { status: 'up' } },
+        auth: { mode: 'open', warning: expect.stringContaining('not authenticated') },
+      });
     });
 
     it('is not ready, with the reason, when a check fails', async () => {
@@ -262,6 +280,7 @@ describe('the HTTP app', () => {
       expect(res.body).toEqual({
         status: 'down',
         checks: { database: { status: 'up' }, redis: { status: 'down', error: 'ECONNREFUSED' } },
+        auth: { mode: 'open', warning: expect.any(String) },
       });
     });
 

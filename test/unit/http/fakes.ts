@@ -52,14 +52,18 @@ export function fakeService(): jest.Mocked<CinemaService> {
     createSession: jest.fn(async (input) => ({ ...session, ...input, totalSeats: input.numberOfSeats })),
     listSessions: jest.fn(async () => [session]),
     getSession: jest.fn(async (_id: string) => session),
-    availability: jest.fn(async (_id: string) => Buffer.from('{"sessionId":"x","seats":[]}')),
+    availability: jest.fn(async (_id: string) => ({
+      sessionId: SESSION_ID,
+      version: 3,
+      body: Buffer.from(`{"sessionId":"${SESSION_ID}","version":3,"seats":[]}`),
+    })),
     reserve: jest.fn(async (input) => ({ ...reservation, seatNumbers: [...(input.seatNumbers ?? [])], userId: input.userId })),
     extendReservation: jest.fn(async (_input: { reservationId: string; userId: string }) => reservation),
     cancelSession: jest.fn(async (_id: string) => ({ ...session, status: 'CANCELLED' as const, isActive: false })),
     getReservation: jest.fn(async (_id: string) => reservation),
     listUserReservations: jest.fn(async (_userId: string) => [reservation]),
     confirmPayment: jest.fn(async (_input: { reservationId: string; userId: string }) => [sale]),
-    cancelReservation: jest.fn(async (_input: { reservationId: string; userId: string }): Promise<ReservationView> => ({
+    cancelReservation: jest.fn(async (_input: { reservationId: string; userId?: string }): Promise<ReservationView> => ({
       ...reservation,
       status: 'CANCELLED',
     })),

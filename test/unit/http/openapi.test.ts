@@ -13,6 +13,7 @@ const API_ROUTES: ReadonlyArray<[string, string]> = [
   ['get', '/sessions/{id}'],
   ['get', '/sessions/{id}/availability'],
   ['post', '/sessions/{id}/cancel'],
+  ['get', '/sessions/{id}/availability/stream'],
   ['post', '/reservations'],
   ['get', '/reservations/{id}'],
   ['get', '/reservations/user/{userId}'],
