@@ -50,43 +50,57 @@ export const newSessionSchema = z
   })
   .openapi('NewSession');
 
+/** The reservation body's fields; `maxSeats` is MAX_SEATS_PER_RESERVATION. */
+function reserveFields(maxSeats: number) {
+  return z.object({
+    sessionId: uuid('The session whose seats to hold'),
+    seatNumbers: z
+      .array(seatLabelSchema)
+      .min(1)
+      .max(maxSeats)
+      .superRefine((seats, ctx) => {
+        const seen = new Set<string>();
+        seats.forEach((seat, index) => {
+          if (seen.has(seat)) ctx.addIssue({ code: 'custom', message: `seat ${seat} is listed more than once`, path: [index] });
+          seen.add(seat);
+        });
+      })
+      .optional()
+      .openapi({ description: `1 to ${maxSeats} distinct seat labels`, uniqueItems: true, example: ['A1', 'A2'] }),
+    quantity: z
+      .number()
+      .int()
+      .min(1)
+      .max(maxSeats)
+      .optional()
+      .openapi({ description: 'Best available: this many adjacent seats in one row, instead of seatNumbers', example: 2 }),
+    category: categoryNameSchema.optional().openapi({ description: 'Best available only in this category' }),
+    userId: userIdSchema,
+  });
+}
+
+/** Either the seats named or best available (a refinement: added after `.partial`, which refuses refined objects). */
+function oneWayOfChoosing<S extends z.ZodType<{ seatNumbers?: readonly string[]; quantity?: number; category?: string }>>(schema: S): S {
+  return schema.superRefine((body, ctx) => {
+    if ((body.seatNumbers === undefined) === (body.quantity === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'give either seatNumbers or quantity (best available)', path: ['seatNumbers'] });
+    }
+    if (body.category !== undefined && body.quantity === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'category goes with quantity (best available)', path: ['category'] });
+    }
+  });
+}
+
 /** The reservation body; `maxSeats` is MAX_SEATS_PER_RESERVATION. */
 export function reserveBodySchema(maxSeats: number) {
-  return z
-    .object({
-      sessionId: uuid('The session whose seats to hold'),
-      seatNumbers: z
-        .array(seatLabelSchema)
-        .min(1)
-        .max(maxSeats)
-        .superRefine((seats, ctx) => {
-          const seen = new Set<string>();
-          seats.forEach((seat, index) => {
-            if (seen.has(seat)) ctx.addIssue({ code: 'custom', message: `seat ${seat} is listed more than once`, path: [index] });
-            seen.add(seat);
-          });
-        })
-        .optional()
-        .openapi({ description: `1 to ${maxSeats} distinct seat labels`, uniqueItems: true, example: ['A1', 'A2'] }),
-      quantity: z
-        .number()
-        .int()
-        .min(1)
-        .max(maxSeats)
-        .optional()
-        .openapi({ description: 'Best available: this many adjacent seats in one row, instead of seatNumbers', example: 2 }),
-      category: categoryNameSchema.optional().openapi({ description: 'Best available only in this category' }),
-      userId: userIdSchema,
-    })
-    .superRefine((body, ctx) => {
-      if ((body.seatNumbers === undefined) === (body.quantity === undefined)) {
-        ctx.addIssue({ code: 'custom', message: 'give either seatNumbers or quantity (best available)', path: ['seatNumbers'] });
-      }
-      if (body.category !== undefined && body.quantity === undefined) {
-        ctx.addIssue({ code: 'custom', message: 'category goes with quantity (best available)', path: ['category'] });
-      }
-    })
-    .openapi('ReserveBody', { description: 'Either seatNumbers (the seats named) or quantity (best available)' });
+  return oneWayOfChoosing(reserveFields(maxSeats)).openapi('ReserveBody', {
+    description: 'Either seatNumbers (the seats named) or quantity (best available)',
+  });
+}
+
+/** The reservation body with a bearer token: `userId` may be left out (it is the token's `sub`). */
+export function reserveBodyForTokenSchema(maxSeats: number) {
+  return oneWayOfChoosing(reserveFields(maxSeats).partial({ userId: true }));
 }
 
 export type ReserveBody = z.output<ReturnType<typeof reserveBodySchema>>;

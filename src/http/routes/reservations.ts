@@ -12,6 +12,7 @@ import {
   confirmBodySchema,
   extendBodySchema,
   reservationIdParamsSchema,
+  reserveBodyForTokenSchema,
   reserveBodySchema,
   userIdParamsSchema,
 } from '../schemas';
@@ -37,7 +38,7 @@ export function reservationRoutes(deps: ReservationRoutesDeps): Router {
   const bodies = {
     open: { reserve: reserveBody, confirm: confirmBodySchema, cancel: cancelBodySchema, extend: extendBodySchema },
     token: {
-      reserve: reserveBody.partial({ userId: true }),
+      reserve: reserveBodyForTokenSchema(deps.maxSeatsPerReservation),
       confirm: confirmBodySchema.partial({ userId: true }),
       cancel: cancelBodySchema.partial({ userId: true }),
       extend: extendBodySchema.partial({ userId: true }),

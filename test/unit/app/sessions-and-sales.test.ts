@@ -26,8 +26,10 @@ describe('sessions', () => {
       roomNumber: '7',
       ticketPrice: 12.5,
       isActive: true,
+      status: 'ON_SALE',
       totalSeats: 16,
       availableSeats: 16,
+      categories: [{ name: 'STANDARD', price: 12.5 }],
       createdAt: new Date(world.clock.now()).toISOString(),
     });
     expect(await world.service.getSession(view.id)).toEqual(view);
