@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { SessionReply } from '../actors/protocol';
-import { toCents } from '../domain';
+import { fromCents, toCents } from '../domain';
 import { NotFoundError, Refusal, refusals, ServiceUnavailableError } from '../errors';
 import type { ReservationQueries, ReservationRecord } from '../persistence/reservation-queries';
 import type { SaleQueries } from '../persistence/sale-queries';
@@ -76,8 +76,8 @@ export function createCinemaService(deps: CinemaDeps): CinemaService {
       });
       return sessionView(record);
     },
-    async listSessions() {
-      return (await sessions.list()).map(sessionView);
+    async listSessions({ limit, offset }) {
+      return (await sessions.list(limit, offset)).map(sessionView);
     },
     async getSession(sessionId) {
       const record = await sessions.get(sessionId);
@@ -99,9 +99,9 @@ export function createCinemaService(deps: CinemaDeps): CinemaService {
       if (!record) throw new NotFoundError(`Reservation ${reservationId} not found`);
       return reservationRecordView(record, clock());
     },
-    async listUserReservations(userId) {
+    async listUserReservations(userId, { limit, offset }) {
       const now = clock();
-      return (await reservations.byUser(userId)).map((r) => reservationRecordView(r, now));
+      return (await reservations.byUser(userId, limit, offset)).map((r) => reservationRecordView(r, now));
     },
 
     async confirmPayment({ reservationId, userId }) {
@@ -137,10 +137,9 @@ export function createCinemaService(deps: CinemaDeps): CinemaService {
     async listSales({ limit, offset }) {
       return (await sales.page(limit, offset)).map(saleView);
     },
-    async userSales(userId) {
-      const purchases = (await sales.byUser(userId)).map(saleView);
-      const totalCents = purchases.reduce((sum, s) => sum + toCents(s.amount), 0);
-      return { userId, totalPurchases: purchases.length, totalAmount: totalCents / 100, purchases };
+    async userSales(userId, { limit, offset }) {
+      const [page, totals] = await Promise.all([sales.byUser(userId, limit, offset), sales.userTotals(userId)]);
+      return { userId, totalPurchases: totals.count, totalAmount: fromCents(totals.totalCents), purchases: page.map(saleView) };
     },
   };
 }

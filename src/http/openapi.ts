@@ -17,6 +17,7 @@ import {
   newSessionSchema,
   reservationIdParamsSchema,
   reserveBodySchema,
+  pageQuerySchema,
   salesQuerySchema,
   sessionIdParamsSchema,
   userIdParamsSchema,
@@ -74,8 +75,9 @@ function apiRoutes(maxSeats: number): RouteConfig[] {
       },
     },
     {
-      method: 'get', path: '/sessions', tags: ['Sessions'], summary: 'List sessions, soonest first',
-      responses: { 200: json('Sessions', z.array(sessionSchema)), ...problems(API) },
+      method: 'get', path: '/sessions', tags: ['Sessions'], summary: 'List sessions, soonest first (paged)',
+      request: { query: pageQuerySchema },
+      responses: { 200: json('One page of sessions', z.array(sessionSchema)), ...problems([400, ...API]) },
     },
     {
       method: 'get', path: '/sessions/{id}', tags: ['Sessions'], summary: 'Get a session',
@@ -120,18 +122,19 @@ function apiRoutes(maxSeats: number): RouteConfig[] {
       responses: { 200: json('The reservation', reservationSchema), ...problems([400, 404, ...API]) },
     },
     {
-      method: 'get', path: '/reservations/user/{userId}', tags: ['Reservations'], summary: "A user's reservations, newest first",
-      request: { params: userIdParamsSchema },
-      responses: { 200: json('Reservations', z.array(reservationSchema)), ...problems([400, ...API]) },
+      method: 'get', path: '/reservations/user/{userId}', tags: ['Reservations'], summary: "A user's reservations, newest first (paged)",
+      request: { params: userIdParamsSchema, query: pageQuerySchema },
+      responses: { 200: json('One page of reservations', z.array(reservationSchema)), ...problems([400, ...API]) },
     },
     {
-      method: 'get', path: '/sales', tags: ['Sales'], summary: 'Sales, newest first',
+      method: 'get', path: '/sales', tags: ['Sales'], summary: 'Sales, newest first (paged)',
       request: { query: salesQuerySchema },
       responses: { 200: json('Sales', z.array(saleSchema)), ...problems([400, ...API]) },
     },
     {
-      method: 'get', path: '/sales/user/{userId}', tags: ['Sales'], summary: "A user's purchases and their total",
-      request: { params: userIdParamsSchema },
+      method: 'get', path: '/sales/user/{userId}', tags: ['Sales'], summary: "A user's purchases (paged) and the totals of all of them",
+      description: '`purchases` is one page, newest first; `totalPurchases` and `totalAmount` count every purchase of the user.',
+      request: { params: userIdParamsSchema, query: pageQuerySchema },
       responses: { 200: json('Purchases', userSalesSchema), ...problems([400, ...API]) },
     },
   ];

@@ -109,10 +109,24 @@ export const userIdParamsSchema = z.object({ userId: userIdSchema });
 const queryInt = (min: number, max: number) =>
   z.preprocess((v) => (typeof v === 'string' && /^\d{1,16}$/.test(v) ? Number(v) : v), z.number({ error: 'must be a whole number' }).int().min(min).max(max));
 
-export const salesQuerySchema = z.object({
-  limit: queryInt(1, 1000).default(100).openapi({ description: 'Page size (1..1000)' }),
-  offset: queryInt(0, Number.MAX_SAFE_INTEGER).default(0).openapi({ description: 'Sales to skip' }),
+/** Every list is paged: `limit` items (default 100, at most 1000) after skipping `offset` (at most 1,000,000). */
+export const PAGE_DEFAULT_LIMIT = 100;
+export const PAGE_MAX_LIMIT = 1000;
+export const PAGE_MAX_OFFSET = 1_000_000;
+
+export const pageQuerySchema = z.object({
+  limit: queryInt(1, PAGE_MAX_LIMIT)
+    .default(PAGE_DEFAULT_LIMIT)
+    .openapi({ description: `Page size, 1 to ${PAGE_MAX_LIMIT} (default ${PAGE_DEFAULT_LIMIT})` }),
+  offset: queryInt(0, PAGE_MAX_OFFSET)
+    .default(0)
+    .openapi({ description: `Items to skip, 0 to ${PAGE_MAX_OFFSET} (default 0)` }),
 });
+
+export type PageQuery = z.output<typeof pageQuerySchema>;
+
+/** GET /sales pages like every other list. */
+export const salesQuerySchema = pageQuerySchema;
 
 /** `Idempotency-Key` (IETF draft): 1..255 visible ASCII characters. */
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;

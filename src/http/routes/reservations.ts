@@ -7,11 +7,12 @@ import { replyOf, sendReply } from '../reply';
 import {
   cancelBodySchema,
   confirmBodySchema,
+  pageQuerySchema,
   reservationIdParamsSchema,
   reserveBodySchema,
   userIdParamsSchema,
 } from '../schemas';
-import { parseBody, parseParams } from '../validate';
+import { parseBody, parseParams, parseQuery } from '../validate';
 
 export interface ReservationRoutesDeps {
   readonly service: CinemaService;
@@ -22,7 +23,7 @@ export interface ReservationRoutesDeps {
 
 /**
  * POST /reservations, POST /reservations/confirm-payment, POST /reservations/:id/cancel,
- * GET /reservations/user/:userId, GET /reservations/:id. The literal paths are declared before `:id`.
+ * GET /reservations/user/:userId?limit=&offset=, GET /reservations/:id. The literal paths are declared before `:id`.
  */
 export function reservationRoutes(deps: ReservationRoutesDeps): Router {
   const { service, idempotency: store, logger } = deps;
@@ -58,7 +59,8 @@ export function reservationRoutes(deps: ReservationRoutesDeps): Router {
   });
 
   router.get('/reservations/user/:userId', async (req, res) => {
-    res.json(await service.listUserReservations(parseParams(req, userIdParamsSchema).userId));
+    const { userId } = parseParams(req, userIdParamsSchema);
+    res.json(await service.listUserReservations(userId, parseQuery(req, pageQuerySchema)));
   });
 
   router.get('/reservations/:id', async (req, res) => {

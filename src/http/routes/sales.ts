@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import type { CinemaService } from '../../app/cinema-service';
-import { salesQuerySchema, userIdParamsSchema } from '../schemas';
+import { pageQuerySchema, salesQuerySchema, userIdParamsSchema } from '../schemas';
 import { parseParams, parseQuery } from '../validate';
 
-/** GET /sales?limit=&offset=, GET /sales/user/:userId. */
+/** GET /sales?limit=&offset=, GET /sales/user/:userId?limit=&offset=. */
 export function salesRoutes(deps: { service: CinemaService }): Router {
   const { service } = deps;
   const router = Router();
@@ -13,7 +13,8 @@ export function salesRoutes(deps: { service: CinemaService }): Router {
   });
 
   router.get('/sales/user/:userId', async (req, res) => {
-    res.json(await service.userSales(parseParams(req, userIdParamsSchema).userId));
+    const { userId } = parseParams(req, userIdParamsSchema);
+    res.json(await service.userSales(userId, parseQuery(req, pageQuerySchema)));
   });
 
   return router;

@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import type { CinemaService } from '../../app/cinema-service';
-import { newSessionSchema, sessionIdParamsSchema } from '../schemas';
-import { parseBody, parseParams } from '../validate';
+import { newSessionSchema, pageQuerySchema, sessionIdParamsSchema } from '../schemas';
+import { parseBody, parseParams, parseQuery } from '../validate';
 
-/** POST /sessions, GET /sessions, GET /sessions/:id, GET /sessions/:id/availability. */
+/** POST /sessions, GET /sessions?limit=&offset=, GET /sessions/:id, GET /sessions/:id/availability. */
 export function sessionRoutes(deps: { service: CinemaService }): Router {
   const { service } = deps;
   const router = Router();
@@ -13,8 +13,8 @@ export function sessionRoutes(deps: { service: CinemaService }): Router {
     res.status(201).location(`/sessions/${session.id}`).json(session);
   });
 
-  router.get('/sessions', async (_req, res) => {
-    res.json(await service.listSessions());
+  router.get('/sessions', async (req, res) => {
+    res.json(await service.listSessions(parseQuery(req, pageQuerySchema)));
   });
 
   router.get('/sessions/:id', async (req, res) => {
