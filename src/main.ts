@@ -18,6 +18,7 @@ import { createLogger, createRequestScope, type Logger } from './logger';
 import { createMetrics } from './metrics';
 import { openDatabase } from './persistence/data-source';
 import { createIdempotencyStore } from './persistence/idempotency-store';
+import { startIdempotencyPurge } from './persistence/idempotency-purge';
 import { startOutboxRelay } from './persistence/outbox-relay';
 import { createReservationQueries } from './persistence/reservation-queries';
 import { createSaleQueries } from './persistence/sale-queries';
@@ -57,6 +58,8 @@ export async function createInstance(config: Config, options: InstanceOptions = 
   const seatState = createSeatStateStore(dataSource);
   const events = createLocalEventBus({ logger });
   const relay = startOutboxRelay({ dataSource, publisher: cluster?.publisher ?? events, logger, metrics });
+  // Idempotency keys older than 24 hours go, 1,000 at a time, every 10 minutes.
+  const purge = startIdempotencyPurge({ dataSource, logger, everyMs: 10 * 60_000, batch: 1000 });
   const leases =
     cluster?.leases ??
     createLocalLeaseManager({ instanceId: config.instanceId, onChange: (n) => metrics.leasesHeld.set(n) });
@@ -144,6 +147,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
         await serverClosed;
         await relay.drain().catch((error: unknown) => logger.warn('outbox drain on shutdown failed', { error }));
         await relay.stop();
+        await purge.stop();
         await leases.close();
         await cluster?.close();
         stopActor(system);
