@@ -36,6 +36,7 @@ const EnvSchema = z.object({
   INSTANCE_ID: optionalText,
   RESERVATION_TTL_SECONDS: positive(30, 86_400),
   MAX_SEATS_PER_RESERVATION: int(10, 1, 100),
+  SALES_CLOSE_MINUTES_BEFORE: int(0, 0, 10_080),
   RATE_LIMIT_TTL: positive(60, 86_400),
   RATE_LIMIT_MAX: int(100, 1, 100_000_000),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
@@ -61,6 +62,8 @@ export interface Config {
   readonly kafkaTopicPrefix: string;
   readonly reservationTtlMs: number;
   readonly maxSeatsPerReservation: number;
+  /** Holds and payments stop this long before a session starts (SALES_CLOSE_MINUTES_BEFORE; 0: at its start). */
+  readonly salesCloseMs: number;
   readonly rateLimit: { readonly windowMs: number; readonly max: number };
   readonly logLevel: string;
   readonly sessionIdleMs: number;
@@ -119,6 +122,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     kafkaTopicPrefix: e.KAFKA_TOPIC_PREFIX,
     reservationTtlMs: Math.round(e.RESERVATION_TTL_SECONDS * 1000),
     maxSeatsPerReservation: e.MAX_SEATS_PER_RESERVATION,
+    salesCloseMs: e.SALES_CLOSE_MINUTES_BEFORE * 60_000,
     rateLimit: Object.freeze({ windowMs: Math.round(e.RATE_LIMIT_TTL * 1000), max: e.RATE_LIMIT_MAX }),
     logLevel: e.LOG_LEVEL,
     sessionIdleMs: Math.round(e.SESSION_IDLE_SECONDS * 1000),

@@ -86,6 +86,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
     newId: randomUUID,
     ttlMs: config.reservationTtlMs,
     maxSeats: config.maxSeatsPerReservation,
+    salesCloseMs: config.salesCloseMs,
     idleMs: config.sessionIdleMs,
     commandTimeoutMs: config.commandTimeoutMs,
     onCommitted: () => relay.nudge(),
@@ -102,6 +103,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
     router,
     clock,
     newId: randomUUID,
+    salesCloseMs: config.salesCloseMs,
   });
   const healthChecks: HealthCheck[] = [
     { name: 'database', check: async () => void (await dataSource.query('SELECT 1')) },

@@ -28,6 +28,8 @@ export interface SessionRegistryParams {
   readonly newId: () => string;
   readonly ttlMs: number;
   readonly maxSeats: number;
+  /** Sales close this long before a session starts (SALES_CLOSE_MINUTES_BEFORE). */
+  readonly salesCloseMs?: number;
   readonly idleMs: number;
   readonly commandTimeoutMs: number;
   /** Called after each successful commit (e.g. to nudge the outbox relay). */
@@ -185,6 +187,7 @@ export class SessionRegistry {
       newId: p.newId,
       ttlMs: p.ttlMs,
       maxSeats: p.maxSeats,
+      salesCloseMs: p.salesCloseMs,
     }), `session-${sessionId}`, { initialState: state, shutdownAfter: p.idleMs, afterStop });
 
     const session: ActiveSession = { ref, committer, lease, stopped, committed: state, json: createAvailabilityCache() };

@@ -1,9 +1,10 @@
 import { LRUCache } from 'lru-cache';
 import type { SessionReply } from '../actors/protocol';
 import { fromCents, toCents } from '../domain';
-import { NotFoundError, Refusal, refusals, ServiceUnavailableError } from '../errors';
+import { NotFoundError, Refusal, refusals, ServiceUnavailableError, ValidationError } from '../errors';
 import type { ReservationQueries, ReservationRecord } from '../persistence/reservation-queries';
 import type { SaleQueries } from '../persistence/sale-queries';
+import type { SessionRecord } from '../persistence/session-record';
 import type { SessionStore } from '../persistence/session-store';
 import type { CinemaService } from './cinema-service';
 import { domainRefusal } from './domain-errors';
@@ -17,6 +18,8 @@ export interface CinemaDeps {
   readonly router: SessionRouter;
   readonly clock: () => number;
   readonly newId: () => string;
+  /** SALES_CLOSE_MINUTES_BEFORE in ms: sessions read inactive from then on. */
+  readonly salesCloseMs?: number;
 }
 
 type Accepted = Extract<SessionReply, { ok: true }>;
@@ -39,6 +42,7 @@ const REMEMBERED_RESERVATIONS = 100_000;
 /** The use cases: writes go to the session's actor, reads of history come from Postgres. */
 export function createCinemaService(deps: CinemaDeps): CinemaService {
   const { sessions, reservations, sales, router, clock, newId } = deps;
+  const view = (record: SessionRecord) => sessionView(record, clock(), deps.salesCloseMs);
   // Confirm and cancel need the reservation's session; reservations made here skip the database read.
   const owners = new LRUCache<string, ReservationOwner>({ max: REMEMBERED_RESERVATIONS });
 
@@ -64,6 +68,9 @@ export function createCinemaService(deps: CinemaDeps): CinemaService {
 
   return {
     async createSession(input) {
+      if (Date.parse(input.startTime) <= clock()) {
+        throw new ValidationError('A session cannot start in the past.', [{ path: 'body.startTime', message: 'must be in the future' }]);
+      }
       const record = await sessions.create({
         id: newId(),
         movieName: input.movieName,
@@ -74,15 +81,15 @@ export function createCinemaService(deps: CinemaDeps): CinemaService {
         seatsPerRow: input.seatsPerRow,
         createdAt: new Date(clock()),
       });
-      return sessionView(record);
+      return view(record);
     },
     async listSessions({ limit, offset }) {
-      return (await sessions.list(limit, offset)).map(sessionView);
+      return (await sessions.list(limit, offset)).map(view);
     },
     async getSession(sessionId) {
       const record = await sessions.get(sessionId);
       if (!record) throw new NotFoundError(`Session ${sessionId} not found`);
-      return sessionView(record);
+      return view(record);
     },
     availability: (sessionId) => router.availability(sessionId),
 

@@ -8,6 +8,8 @@ export type SessionCommand =
       readonly now: number;
       readonly ttlMs: number;
       readonly maxSeats: number;
+      /** Sales close this long before the session starts (0, the default: at its start). */
+      readonly salesCloseMs?: number;
     }
   | {
       readonly type: 'ConfirmPayment';
@@ -16,6 +18,8 @@ export type SessionCommand =
       readonly now: number;
       /** One new id per seat of the reservation, used for its sales. */
       readonly saleIds: readonly string[];
+      /** As on HoldSeats. */
+      readonly salesCloseMs?: number;
     }
   | { readonly type: 'CancelReservation'; readonly reservationId: string; readonly userId: string; readonly now: number }
   | { readonly type: 'ExpireDue'; readonly now: number };

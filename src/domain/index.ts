@@ -4,5 +4,6 @@ export * from './domain-error';
 export * from './events';
 export * from './evolve';
 export * from './money';
+export * from './sales-window';
 export * from './seat-layout';
 export * from './session-state';

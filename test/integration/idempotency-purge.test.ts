@@ -1,5 +1,4 @@
 import type { DataSource } from 'typeorm';
-import { loadConfig } from '../../src/config';
 import { createLogger, createRequestScope } from '../../src/logger';
 import { openDataSource } from '../../src/persistence/data-source';
 import { purgeIdempotencyKeys, startIdempotencyPurge } from '../../src/persistence/idempotency-purge';
@@ -12,7 +11,7 @@ describe.each(storages())('the purge of idempotency keys on %s', (storage) => {
 
   beforeAll(async () => {
     store = await createTestStore(storage);
-    dataSource = await openDataSource(loadConfig(store.env).database);
+    dataSource = await openDataSource({ url: store.env.DATABASE_URL });
   });
   afterAll(async () => {
     await dataSource?.destroy();

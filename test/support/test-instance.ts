@@ -67,7 +67,11 @@ export function createDataDir(): { dir: string; cleanup: () => void } {
 }
 
 /** Builds an in-process instance (never listening unless asked) with quiet logs and a generous rate limit. */
-export async function startInstance(store: TestStore, env: Record<string, string> = {}): Promise<Instance> {
+export async function startInstance(
+  store: TestStore,
+  env: Record<string, string> = {},
+  options: { clock?: () => number } = {},
+): Promise<Instance> {
   const config: Config = loadConfig({
     RATE_LIMIT_MAX: '1000000',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
@@ -77,7 +81,7 @@ export async function startInstance(store: TestStore, env: Record<string, string
   });
   const scope = createRequestScope();
   const logger = createLogger({ level: config.logLevel, instanceId: config.instanceId, scope });
-  return createInstance(config, { logger });
+  return createInstance(config, { logger, clock: options.clock });
 }
 
 /** Polls `probe` until it returns a truthy value (never sleeps blindly); fails after `timeoutMs`. */
