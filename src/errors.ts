@@ -13,6 +13,8 @@ export class AppError extends Error {
   readonly extras: ProblemExtras;
   /** Seconds a client should wait before retrying (sent as Retry-After). */
   readonly retryAfterSeconds?: number;
+  /** Further response headers the problem needs (e.g. `Allow` on a 405). */
+  readonly headers: Readonly<Record<string, string>>;
 
   constructor(params: {
     status: number;
@@ -22,6 +24,7 @@ export class AppError extends Error {
     extras?: ProblemExtras;
     retryAfterSeconds?: number;
     cause?: unknown;
+    headers?: Readonly<Record<string, string>>;
   }) {
     super(params.detail, { cause: params.cause });
     this.name = new.target.name;
@@ -30,6 +33,7 @@ export class AppError extends Error {
     this.retriable = params.retriable ?? false;
     this.extras = params.extras ?? {};
     this.retryAfterSeconds = params.retryAfterSeconds;
+    this.headers = params.headers ?? {};
   }
 
   /** A stable URI reference naming the kind of problem, e.g. "/problems/seats-unavailable". */
@@ -129,6 +133,18 @@ export class SeatsUnavailableError extends ConflictError {
 export class GoneError extends AppError {
   constructor(detail: string) {
     super({ status: 410, title: 'Reservation expired', detail });
+  }
+}
+
+/** A known path that does not support the request's method: 405 with `Allow` listing the ones it does. */
+export class MethodNotAllowedError extends AppError {
+  constructor(method: string, path: string, allow: readonly string[]) {
+    super({
+      status: 405,
+      title: 'Method not allowed',
+      detail: `${path} does not support ${method}; it supports ${allow.join(', ')}.`,
+      headers: { Allow: allow.join(', ') },
+    });
   }
 }
 

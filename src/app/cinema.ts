@@ -31,6 +31,11 @@ function accepted(reply: SessionReply): Accepted | Refusal {
   throw new ServiceUnavailableError(`Session unavailable: ${reply.unavailable}`);
 }
 
+/** Cancelling a hold that had already expired: 409, its seats were released by the expiry (README, API). */
+function expiredBeforeCancel(): Refusal {
+  return refusals.conflict('The reservation expired before it was cancelled; its seats were already released', 'Reservation expired');
+}
+
 /** Where a reservation lives and whose it is: both fixed at creation, so they can be remembered. */
 interface ReservationOwner {
   readonly sessionId: string;
@@ -133,11 +138,14 @@ export function createCinemaService(deps: CinemaDeps): CinemaService {
       if (!reply.ok && 'error' in reply && reply.error.code === 'RESERVATION_NOT_FOUND') {
         const ended = await endedReservation(reservationId);
         if (ended.status === 'CONFIRMED') return refusals.conflict('The reservation is already paid', 'Reservation confirmed');
+        if (ended.status === 'EXPIRED') return expiredBeforeCancel();
         return reservationRecordView(ended, clock());
       }
       const ok = accepted(reply);
       if (ok instanceof Refusal) return ok;
       if (!ok.reservation) throw new ServiceUnavailableError('The session did not return the reservation');
+      // The hold was past its time: the actor released it as expired, not cancelled.
+      if (ok.reservation.status === 'EXPIRED') return expiredBeforeCancel();
       return reservationView(record.sessionId, ok.reservation);
     },
 

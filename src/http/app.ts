@@ -7,7 +7,7 @@ import type { Config } from '../config';
 import type { Logger, RequestScope } from '../logger';
 import type { Metrics } from '../metrics';
 import { buildOpenApiDocument } from './openapi';
-import { notFound, problemHandler } from './problem';
+import { methodNotAllowed, notFound, problemHandler } from './problem';
 import { rateLimiter } from './rate-limit';
 import { requestContext } from './request-context';
 import { operationRoutes } from './routes/operations';
@@ -56,11 +56,12 @@ export function createApp(deps: AppDeps): express.Express {
   );
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
 
+  const document = buildOpenApiDocument({ maxSeats: config.maxSeatsPerReservation });
   app.use(
     operationRoutes({
       healthChecks: deps.healthChecks,
       metrics: deps.metrics,
-      document: buildOpenApiDocument({ maxSeats: config.maxSeatsPerReservation }),
+      document,
       isAccepting: deps.isAccepting ?? (() => true),
     }),
   );
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps): express.Express {
   );
   app.use(salesRoutes({ service }));
 
+  app.use(methodNotAllowed(document));
   app.use(notFound());
   app.use(problemHandler({ logger }));
   return app;
