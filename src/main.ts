@@ -12,6 +12,7 @@ import { createLocalExpiryScheduler } from './cluster/local-expiry-scheduler';
 import { createClusterPorts } from './cluster/cluster-ports';
 import { createLocalLeaseManager } from './cluster/local-lease-manager';
 import { ConfigError, isClusterMode, loadConfig, type Config } from './config';
+import { installCrashHandlers } from './crash-handlers';
 import { ServiceUnavailableError } from './errors';
 import { createApp } from './http/app';
 import { createLogger, createRequestScope, type Logger } from './logger';
@@ -177,14 +178,14 @@ async function main(): Promise<void> {
     mode: isClusterMode(config) ? 'cluster' : 'single-instance',
   });
   let stopping = false;
-  const shutdown = (signal: string) => {
+  const shutdown = (signal: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     instance.logger.info('shutting down', { signal });
     const force = setTimeout(() => process.exit(1), config.shutdownTimeoutMs);
     force.unref();
     instance.close().then(
-      () => process.exit(0),
+      () => process.exit(exitCode),
       (error: unknown) => {
         instance.logger.error('shutdown failed', { error });
         process.exit(1);
@@ -193,6 +194,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  installCrashHandlers(process, instance.logger, (reason) => shutdown(reason, 1));
 }
 
 if (require.main === module) {
