@@ -27,7 +27,7 @@ import { z } from './zod';
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV3['generateDocument']>;
 
 const PROBLEM_TEXT: Readonly<Record<number, string>> = {
-  400: 'Malformed JSON, a field of the wrong type or range, an unknown or repeated seat label, or a non-uuid id',
+  400: 'Malformed JSON, a field of the wrong type, length or range, a control character in a text, an unknown or repeated seat label, a non-uuid id, or a start time in the past',
   403: "Another user's reservation",
   404: 'Unknown session, reservation or route',
   409: 'Conflict with the current state',
