@@ -37,6 +37,7 @@ const EnvSchema = z.object({
   INSTANCE_ID: optionalText,
   RESERVATION_TTL_SECONDS: positive(30, 86_400),
   MAX_SEATS_PER_RESERVATION: int(10, 1, 100),
+  SALES_CLOSE_MINUTES_BEFORE: int(0, 0, 10_080),
   RATE_LIMIT_TTL: positive(60, 86_400),
   RATE_LIMIT_MAX: int(100, 1, 100_000_000),
   RATE_LIMIT_WRITE_MAX: z.preprocess(blankAsUnset, z.coerce.number().int().min(1).max(100_000_000).optional()),
@@ -120,6 +121,8 @@ export interface Config {
   readonly trustProxy: TrustProxy;
   /** When set, /metrics is served on this port (without a token) instead of on the API port. */
   readonly metricsPort?: number;
+  /** Holds and payments stop this long before a session starts (SALES_CLOSE_MINUTES_BEFORE; 0: at its start). */
+  readonly salesCloseMs: number;
   readonly logLevel: string;
   readonly sessionIdleMs: number;
   readonly leaseTtlMs: number;
@@ -187,6 +190,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     kafkaTopicPrefix: e.KAFKA_TOPIC_PREFIX,
     reservationTtlMs: Math.round(e.RESERVATION_TTL_SECONDS * 1000),
     maxSeatsPerReservation: e.MAX_SEATS_PER_RESERVATION,
+    salesCloseMs: e.SALES_CLOSE_MINUTES_BEFORE * 60_000,
     rateLimit: Object.freeze({
       windowMs: Math.round(e.RATE_LIMIT_TTL * 1000),
       max: e.RATE_LIMIT_MAX,

@@ -13,6 +13,7 @@ import { createLocalExpiryScheduler } from './cluster/local-expiry-scheduler';
 import { createClusterPorts } from './cluster/cluster-ports';
 import { createLocalLeaseManager } from './cluster/local-lease-manager';
 import { ConfigError, isClusterMode, loadConfig, type Config } from './config';
+import { installCrashHandlers } from './crash-handlers';
 import { ServiceUnavailableError } from './errors';
 import { createApp } from './http/app';
 import { metricsApp } from './http/metrics-app';
@@ -20,6 +21,7 @@ import { createLogger, createRequestScope, type Logger } from './logger';
 import { createMetrics } from './metrics';
 import { openDatabase } from './persistence/data-source';
 import { createIdempotencyStore } from './persistence/idempotency-store';
+import { startIdempotencyPurge } from './persistence/idempotency-purge';
 import { startOutboxRelay } from './persistence/outbox-relay';
 import { createReservationQueries } from './persistence/reservation-queries';
 import { createSaleQueries } from './persistence/sale-queries';
@@ -64,6 +66,8 @@ export async function createInstance(config: Config, options: InstanceOptions = 
   const seatState = createSeatStateStore(dataSource);
   const events = createLocalEventBus({ logger });
   const relay = startOutboxRelay({ dataSource, publisher: cluster?.publisher ?? events, logger, metrics });
+  // Idempotency keys older than 24 hours go, 1,000 at a time, every 10 minutes.
+  const purge = startIdempotencyPurge({ dataSource, logger, everyMs: 10 * 60_000, batch: 1000 });
   const leases =
     cluster?.leases ??
     createLocalLeaseManager({ instanceId: config.instanceId, onChange: (n) => metrics.leasesHeld.set(n) });
@@ -91,6 +95,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
     ttlMs: config.reservationTtlMs,
     maxSeats: config.maxSeatsPerReservation,
     maxSeatsPerUser: config.maxSeatsPerUserPerSession,
+    salesCloseMs: config.salesCloseMs,
     idleMs: config.sessionIdleMs,
     commandTimeoutMs: config.commandTimeoutMs,
     onCommitted: () => relay.nudge(),
@@ -129,6 +134,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
     clock,
     newId: randomUUID,
     othersReservations: config.auth.mode === 'jwt' ? 'not-found' : 'forbidden',
+    salesCloseMs: config.salesCloseMs,
   });
   const healthChecks: HealthCheck[] = [
     { name: 'database', check: async () => void (await dataSource.query('SELECT 1')) },
@@ -187,6 +193,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
         await serverClosed;
         await relay.drain().catch((error: unknown) => logger.warn('outbox drain on shutdown failed', { error }));
         await relay.stop();
+        await purge.stop();
         await leases.close();
         await cluster?.close();
         stopActor(system);
@@ -222,14 +229,14 @@ async function main(): Promise<void> {
     metricsPort: config.metricsPort,
   });
   let stopping = false;
-  const shutdown = (signal: string) => {
+  const shutdown = (signal: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     instance.logger.info('shutting down', { signal });
     const force = setTimeout(() => process.exit(1), config.shutdownTimeoutMs);
     force.unref();
     instance.close().then(
-      () => process.exit(0),
+      () => process.exit(exitCode),
       (error: unknown) => {
         instance.logger.error('shutdown failed', { error });
         process.exit(1);
@@ -238,6 +245,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  installCrashHandlers(process, instance.logger, (reason) => shutdown(reason, 1));
 }
 
 if (require.main === module) {

@@ -24,6 +24,8 @@ export interface SessionActorDeps {
   readonly ttlMs: number;
   readonly maxSeats: number;
   readonly maxSeatsPerUser: number;
+  /** SALES_CLOSE_MINUTES_BEFORE in ms (0 when absent). */
+  readonly salesCloseMs?: number;
 }
 
 export function sessionFacts(state: SessionState): SessionFacts {
@@ -36,10 +38,10 @@ function toCommand(request: SessionRequest, state: SessionState, deps: SessionAc
   const now = deps.clock();
   switch (request.type) {
     case 'HoldSeats':
-      return { ...request, now, ttlMs: deps.ttlMs, maxSeats: deps.maxSeats, maxSeatsPerUser: deps.maxSeatsPerUser };
+      return { ...request, now, ttlMs: deps.ttlMs, maxSeats: deps.maxSeats, maxSeatsPerUser: deps.maxSeatsPerUser, salesCloseMs: deps.salesCloseMs };
     case 'ConfirmPayment': {
       const seats = state.reservations.get(request.reservationId)?.seatNumbers.length ?? 0;
-      return { ...request, now, saleIds: Array.from({ length: seats }, deps.newId) };
+      return { ...request, now, saleIds: Array.from({ length: seats }, deps.newId), salesCloseMs: deps.salesCloseMs };
     }
     case 'CancelReservation':
       return { ...request, now };

@@ -30,6 +30,8 @@ export interface SessionRegistryParams {
   readonly maxSeats: number;
   /** MAX_SEATS_PER_USER_PER_SESSION, enforced by each session's decider. */
   readonly maxSeatsPerUser: number;
+  /** Sales close this long before a session starts (SALES_CLOSE_MINUTES_BEFORE). */
+  readonly salesCloseMs?: number;
   readonly idleMs: number;
   readonly commandTimeoutMs: number;
   /** Called after each successful commit (e.g. to nudge the outbox relay). */
@@ -196,6 +198,7 @@ export class SessionRegistry {
       ttlMs: p.ttlMs,
       maxSeats: p.maxSeats,
       maxSeatsPerUser: p.maxSeatsPerUser,
+      salesCloseMs: p.salesCloseMs,
     }), `session-${sessionId}`, { initialState: state, shutdownAfter: p.idleMs, afterStop });
 
     const session: ActiveSession = {

@@ -12,6 +12,7 @@ export type DomainError =
   | { readonly code: 'RESERVATION_EXPIRED' }
   | { readonly code: 'RESERVATION_CANCELLED' }
   | { readonly code: 'RESERVATION_CONFIRMED' }
-  | { readonly code: 'SALE_IDS_MISSING' };
+  | { readonly code: 'SALE_IDS_MISSING' }
+  | { readonly code: 'SALES_CLOSED'; readonly closedAt: number };
 
 export type DomainErrorCode = DomainError['code'];

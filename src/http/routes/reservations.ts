@@ -10,11 +10,12 @@ import { replyOf, sendReply } from '../reply';
 import {
   cancelBodySchema,
   confirmBodySchema,
+  pageQuerySchema,
   reservationIdParamsSchema,
   reserveBodySchema,
   userIdParamsSchema,
 } from '../schemas';
-import { parseBody, parseParams, parsePart } from '../validate';
+import { parseBody, parseParams, parsePart, parseQuery } from '../validate';
 
 export interface ReservationRoutesDeps {
   readonly service: CinemaService;
@@ -25,7 +26,7 @@ export interface ReservationRoutesDeps {
 
 /**
  * POST /reservations, POST /reservations/confirm-payment, POST /reservations/:id/cancel,
- * GET /reservations/user/:userId, GET /reservations/:id. The literal paths are declared before `:id`.
+ * GET /reservations/user/:userId?limit=&offset=, GET /reservations/:id. The literal paths are declared before `:id`.
  *
  * With a bearer token `userId` may be left out of a body (it is the token's `sub`); naming another user is 403
  * unless the caller is an admin acting for that user. In open mode the body's `userId` is required, as in the seed.
@@ -97,7 +98,7 @@ export function reservationRoutes(deps: ReservationRoutesDeps): Router {
   router.get('/reservations/user/:userId', requireUser, async (req, res) => {
     const { userId } = parseParams(req, userIdParamsSchema);
     requireSelfOrAdmin(req, res, logger, userId);
-    res.json(await service.listUserReservations(userId));
+    res.json(await service.listUserReservations(userId, parseQuery(req, pageQuerySchema)));
   });
 
   router.get('/reservations/:id', requireUser, async (req, res) => {
