@@ -7,7 +7,7 @@ import type { Metrics } from '../metrics';
 import type { SeatStateStore } from '../persistence/seat-state-store';
 import { createAvailabilityCache } from './availability-document';
 import { GroupCommitter } from './group-committer';
-import type { SessionMessage, SessionReply, SessionRequest } from './protocol';
+import type { Delivery, SessionMessage, SessionReply, SessionRequest } from './protocol';
 import { sessionActorBehaviour } from './session-actor';
 
 /** Another instance holds the session's lease. */
@@ -34,8 +34,24 @@ export interface SessionRegistryParams {
   readonly onCommitted?: (sessionId: string) => void;
 }
 
+/** A message sent to an actor and not yet taken by it, with where its answer goes. */
+interface Unanswered {
+  readonly delivery: Delivery;
+  sender?: Ref<SessionReply>;
+}
+
+/** Options of one request: who forwarded it and until when its caller waits. */
+export interface ExecuteOptions {
+  /** Id of a forwarded command (recorded with its change, see the README's exactly-once section). */
+  readonly commandId?: string;
+  /** Epoch ms after which the caller no longer waits; the default is now + COMMAND_TIMEOUT_MS. */
+  readonly deadline?: number;
+}
+
 interface ActiveSession {
   readonly ref: Ref<SessionMessage>;
+  /** Messages sent and not yet taken: nact drops some of them on stop, so afterStop answers them itself. */
+  readonly unanswered: Set<Unanswered>;
   readonly committer: GroupCommitter;
   readonly lease: Lease;
   readonly stopped: Promise<void>;
@@ -55,22 +71,41 @@ export class SessionRegistry {
 
   constructor(private readonly p: SessionRegistryParams) {}
 
-  /** Runs a request on this instance's actor for the session, activating it if needed. */
-  async execute(sessionId: string, request: SessionRequest): Promise<SessionReply> {
-    for (let attempt = 0; ; attempt++) {
+  /**
+   * Runs a request on this instance's actor for the session, activating it if needed. A request the actor answers
+   * "not applied" (it stopped first, or a commit before it failed) runs again on the next activation, until the
+   * deadline.
+   */
+  async execute(sessionId: string, request: SessionRequest, options: ExecuteOptions = {}): Promise<SessionReply> {
+    const deadline = options.deadline ?? this.p.clock() + this.p.commandTimeoutMs;
+    for (;;) {
       const session = await this.activate(sessionId);
+      const left = deadline - this.p.clock();
+      if (left <= 0) return { ok: false, unavailable: 'the request outlived its deadline', applied: false };
+      const entry: Unanswered = { delivery: { taken: false, deadline, commandId: options.commandId } };
+      session.unanswered.add(entry);
       let reply: SessionReply;
       try {
-        reply = await query(session.ref, (sender: Ref<SessionReply>) => ({ request, sender }), this.p.commandTimeoutMs);
+        reply = await query(
+          session.ref,
+          (sender: Ref<SessionReply>) => {
+            entry.sender = sender;
+            return { request, sender, delivery: entry.delivery };
+          },
+          left,
+        );
       } catch (error) {
         if (!(error instanceof Error && error.message.startsWith(STOPPED))) {
           return { ok: false, unavailable: 'the session did not answer in time', applied: 'unknown' };
         }
-        // Passivated between lookup and send: nothing was applied; wait for it to let go, then go again.
-        await session.stopped;
+        // Stopped between lookup and send: nothing was applied.
         reply = { ok: false, unavailable: 'the session actor stopped', applied: false };
+      } finally {
+        session.unanswered.delete(entry);
       }
-      if (reply.ok || !('unavailable' in reply) || reply.applied !== false || attempt >= 2) return reply;
+      if (reply.ok || !('unavailable' in reply) || reply.applied !== false || this.p.clock() >= deadline) return reply;
+      // Not applied: wait for this actor to let go (its stop is under way), then go again on a fresh activation.
+      await session.stopped;
     }
   }
 
@@ -158,11 +193,13 @@ export class SessionRegistry {
       },
     });
 
-    const afterStop = async (_: SessionState, ctx: { mailbox: unknown[] }) => {
-      // nact hands over what was still queued ({ message, sender } pairs): none of it ran, so it may be resent.
-      for (const queued of ctx.mailbox as { message: SessionMessage }[]) {
-        const r: SessionReply = { ok: false, unavailable: 'the session actor stopped', applied: false };
-        dispatch(queued.message.sender as Ref<SessionReply>, r);
+    const unanswered = new Set<Unanswered>();
+    const afterStop = async () => {
+      // nact hands afterStop its mailbox, but not the message whose handling it had scheduled (setImmediate) and
+      // cancelled by stopping: so every message sent and never taken is answered here. None of them ran.
+      for (const entry of unanswered) {
+        if (entry.delivery.taken || !entry.sender) continue;
+        dispatch(entry.sender, { ok: false, unavailable: 'the session actor stopped', applied: false } satisfies SessionReply);
       }
       await committer.idle();
       try {
@@ -187,7 +224,15 @@ export class SessionRegistry {
       maxSeats: p.maxSeats,
     }), `session-${sessionId}`, { initialState: state, shutdownAfter: p.idleMs, afterStop });
 
-    const session: ActiveSession = { ref, committer, lease, stopped, committed: state, json: createAvailabilityCache() };
+    const session: ActiveSession = {
+      ref,
+      unanswered,
+      committer,
+      lease,
+      stopped,
+      committed: state,
+      json: createAvailabilityCache(),
+    };
     const entryPromise = this.active.get(sessionId);
     lease.signal.addEventListener('abort', () => {
       log.warn('lease lost; stopping the session actor at once');
