@@ -16,6 +16,7 @@ import { ServiceUnavailableError } from './errors';
 import { createApp } from './http/app';
 import { createLogger, createRequestScope, type Logger } from './logger';
 import { createMetrics } from './metrics';
+import { createAppliedCommandLog } from './persistence/applied-command-log';
 import { openDatabase } from './persistence/data-source';
 import { createIdempotencyStore } from './persistence/idempotency-store';
 import { startOutboxRelay } from './persistence/outbox-relay';
@@ -23,6 +24,9 @@ import { createReservationQueries } from './persistence/reservation-queries';
 import { createSaleQueries } from './persistence/sale-queries';
 import { createSeatStateStore } from './persistence/seat-state-store';
 import { createSessionStore } from './persistence/session-store';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 /** One running instance of the service: its HTTP app and everything behind it. */
 export interface Instance {
@@ -52,7 +56,10 @@ export async function createInstance(config: Config, options: InstanceOptions = 
   const database = await openDatabase(config.database, { log: (level, message, meta) => logger[level](message, meta) });
   const { dataSource } = database;
 
-  const cluster = isClusterMode(config) ? await createClusterPorts({ config, logger, metrics, clock }) : undefined;
+  const appliedCommands = createAppliedCommandLog(dataSource);
+  const cluster = isClusterMode(config)
+    ? await createClusterPorts({ config, logger, metrics, clock, appliedCommands })
+    : undefined;
 
   const seatState = createSeatStateStore(dataSource);
   const events = createLocalEventBus({ logger });
@@ -117,6 +124,12 @@ export async function createInstance(config: Config, options: InstanceOptions = 
     isAccepting: () => accepting,
   });
 
+  // Commands are re-delivered within seconds; a day of them is kept, then forgotten (like published outbox rows).
+  const purgeCommands = setInterval(() => {
+    appliedCommands.purge(DAY_MS).catch((error: unknown) => logger.warn('applied-command purge failed; will retry', { error }));
+  }, HOUR_MS);
+  purgeCommands.unref();
+
   let server: Server | undefined;
   let closing: Promise<void> | undefined;
   return {
@@ -135,6 +148,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
     close() {
       closing ??= (async () => {
         accepting = false;
+        clearInterval(purgeCommands);
         const serverClosed = server
           ? new Promise<void>((resolve) => server?.close(() => resolve()))
           : Promise.resolve();

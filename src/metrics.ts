@@ -18,6 +18,8 @@ export interface Metrics {
   readonly forwardedCommands: Counter<'outcome'>;
   readonly kafkaLag: Gauge<'topic' | 'partition'>;
   readonly outboxPublished: Counter;
+  readonly deadLetters: Counter<'topic' | 'reason'>;
+  readonly commandsDropped: Counter<'reason'>;
 }
 
 export function createMetrics(params: { collectDefaults?: boolean } = {}): Metrics {
@@ -76,5 +78,17 @@ export function createMetrics(params: { collectDefaults?: boolean } = {}): Metri
       registers,
     }),
     outboxPublished: new Counter({ name: 'outbox_events_published_total', help: 'Domain events relayed from the outbox', registers }),
+    deadLetters: new Counter({
+      name: 'kafka_dead_letters_total',
+      help: 'Kafka messages moved to the dead-letters topic (unparseable, invalid, or unhandled after retries), by source topic',
+      labelNames: ['topic', 'reason'],
+      registers,
+    }),
+    commandsDropped: new Counter({
+      name: 'forwarded_commands_dropped_total',
+      help: 'Forwarded commands the owner did not run: past their caller\'s deadline, or already applied (answered again)',
+      labelNames: ['reason'],
+      registers,
+    }),
   };
 }

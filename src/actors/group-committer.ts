@@ -13,10 +13,17 @@ export interface CommitFailure {
 
 export type Done = (failure?: CommitFailure) => void;
 
+/** A forwarded command and the answer it gets once its change is durable: recorded in the same commit. */
+export interface CommandRecord {
+  readonly commandId: string;
+  readonly reply: unknown;
+}
+
 interface Entry {
   readonly events: readonly SessionEvent[];
   readonly state: SessionState;
   readonly done: Done;
+  readonly command?: CommandRecord;
 }
 
 /**
@@ -48,9 +55,9 @@ export class GroupCommitter {
   }
 
   /** Queues a change; `done` runs once it is committed (or with the error that stopped the session). */
-  submit(events: readonly SessionEvent[], state: SessionState, done: Done): void {
+  submit(events: readonly SessionEvent[], state: SessionState, done: Done, command?: CommandRecord): void {
     if (this.failure) return done({ error: this.failure, applied: false });
-    this.queue.push({ events, state, done });
+    this.queue.push({ events, state, done, command });
     if (!this.inFlight) void this.flush();
   }
 
@@ -96,6 +103,7 @@ export class GroupCommitter {
             epoch: this.params.epoch,
             events,
             state: batch[batch.length - 1].state,
+            commands: batch.flatMap((e) => (e.command ? [e.command] : [])),
           });
         }
       } catch (error) {

@@ -107,8 +107,8 @@ export function sessionActorBehaviour(deps: SessionActorDeps) {
     const next = decision.events.length > 0 ? evolveAll(state, decision.events) : state;
     const reservationId = 'reservationId' in request ? request.reservationId : undefined;
     const reservation = reservationId ? reservationAfter(state, next, decision.events, reservationId) : undefined;
-    const answer = (failure?: CommitFailure): void =>
-      reply(failure ? notApplied(failure) : { ok: true, session: sessionFacts(next), reservation });
+    const accepted: SessionReply = { ok: true, session: sessionFacts(next), reservation };
+    const answer = (failure?: CommitFailure): void => reply(failure ? notApplied(failure) : accepted);
     if (decision.events.length === 0) {
       deps.committer.afterPending(answer);
     } else {
@@ -116,7 +116,7 @@ export function sessionActorBehaviour(deps: SessionActorDeps) {
       deps.committer.submit(decision.events, next, (failure) => {
         if (!failure) count(deps.metrics, decision.events);
         answer(failure);
-      });
+      }, delivery.commandId ? { commandId: delivery.commandId, reply: accepted } : undefined);
     }
     const due = nextExpiry(next);
     if (due !== undefined) deps.expiry.schedule(next.info.sessionId, due);

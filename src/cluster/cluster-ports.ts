@@ -10,7 +10,9 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { createClusterRouter } from './cluster-router';
+import type { AppliedCommandLog } from '../persistence/applied-command-log';
 import { createKafkaCommandTransport } from './command-transport';
+import { createDeadLetters } from './dead-letters';
 import { createKafka, ensureTopics, topicNames } from './kafka-client';
 import { startKafkaLagSampler } from './kafka-lag';
 import { createKafkaEventPublisher } from './kafka-event-publisher';
@@ -36,6 +38,7 @@ export async function createClusterPorts(params: {
   logger: Logger;
   metrics: Metrics;
   clock: () => number;
+  appliedCommands: AppliedCommandLog;
 }): Promise<ClusterPorts> {
   const { config, logger, metrics, clock } = params;
   const redis = createRedisClients(config.redisUrls, logger);
@@ -53,7 +56,11 @@ export async function createClusterPorts(params: {
     logger,
     onChange: (n) => metrics.leasesHeld.set(n),
   });
+  const deadLetters = createDeadLetters({ producer, topic: topics.deadLetters, logger, metrics });
   const transport = createKafkaCommandTransport({
+    appliedCommands: params.appliedCommands,
+    deadLetters,
+    clock,
     kafka,
     producer,
     topics,
@@ -91,7 +98,7 @@ export async function createClusterPorts(params: {
     async start(registry) {
       const clusterRouter = createClusterRouter({ registry, leases, transport, instanceId: config.instanceId });
       router = clusterRouter;
-      await transport.start((sessionId, call) => clusterRouter.handle(sessionId, call));
+      await transport.start((sessionId, call, context) => clusterRouter.handle(sessionId, call, context));
       await timers?.start();
       return clusterRouter;
     },

@@ -3,8 +3,9 @@ import type { DatabaseConfig } from '../config';
 import { startEmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded-postgres';
 import { entities } from './entities';
 import { InitialSchema1764374400000 } from './migrations/1764374400000-initial-schema';
+import { AppliedCommands1764600000000 } from './migrations/1764600000000-applied-commands';
 
-export const migrations = [InitialSchema1764374400000];
+export const migrations = [InitialSchema1764374400000, AppliedCommands1764600000000];
 
 /** The service's database: the typeorm data source and, in the embedded mode, the server it started. */
 export interface Database {

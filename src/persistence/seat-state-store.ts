@@ -20,6 +20,8 @@ export interface CommitBatch {
   readonly events: readonly SessionEvent[];
   /** The state after the last event of the batch. */
   readonly state: SessionState;
+  /** Forwarded commands whose change this batch holds, with their answers (see applied-command-log.ts). */
+  readonly commands?: readonly { readonly commandId: string; readonly reply: unknown }[];
 }
 
 export interface SeatStateStore {
@@ -35,6 +37,9 @@ export interface SeatStateStore {
  * One statement commits a whole batch: every part joins the `fence` row, which exists only while the session's
  * epoch is still the writer's. A stale writer's statement therefore writes nothing at all, and the row lock taken
  * by the fence makes a concurrent epoch bump wait until this commit is done. One round trip per batch.
+ * A reservation is inserted once: a second insert of its id (a replayed hold) fails the statement, and the
+ * `reservation_status_final` trigger fails it when an ended reservation would change status, so nothing ended comes
+ * back. Forwarded commands are recorded with their answers in the same statement.
  */
 const COMMIT_SQL = `
   WITH fence AS (
@@ -44,7 +49,6 @@ const COMMIT_SQL = `
     SELECT x.id, fence.id, x.user_id, x.seat_numbers, x.status, x.amount_cents, x.expires_at, x.created_at, $8
       FROM fence, jsonb_to_recordset($4::jsonb) AS x(id uuid, user_id varchar, seat_numbers jsonb, status varchar,
            amount_cents bigint, expires_at timestamptz, created_at timestamptz)
-    ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at
     RETURNING 1
   ), changed AS (
     UPDATE reservations SET status = x.status, updated_at = $8
@@ -62,6 +66,12 @@ const COMMIT_SQL = `
     SELECT fence.id, $2, x.type, x.payload, $8
       FROM fence, jsonb_to_recordset($6::jsonb) AS x(type varchar, payload json)
     RETURNING 1
+  ), recorded AS (
+    INSERT INTO applied_commands (command_id, session_id, reply, applied_at)
+    SELECT x.command_id, fence.id, x.reply, $8
+      FROM fence, jsonb_to_recordset($10::jsonb) AS x(command_id uuid, reply jsonb)
+    ON CONFLICT (command_id) DO NOTHING
+    RETURNING 1
   ), header AS (
     UPDATE session_snapshots SET epoch = $2, version = version + 1, next_expiry_at = $7, updated_at = $8
       FROM fence WHERE session_snapshots.session_id = fence.id
@@ -69,7 +79,7 @@ const COMMIT_SQL = `
   )
   SELECT (SELECT count(*) FROM fence) AS fenced,
          (SELECT count(*) FROM inserted) + (SELECT count(*) FROM changed) + (SELECT count(*) FROM sold) + (SELECT count(*) FROM published)
-           + (SELECT count(*) FROM header) AS written`;
+           + (SELECT count(*) FROM recorded) + (SELECT count(*) FROM header) AS written`;
 
 export function createSeatStateStore(dataSource: DataSource): SeatStateStore {
   return {
@@ -99,7 +109,7 @@ export function createSeatStateStore(dataSource: DataSource): SeatStateStore {
       return { record, epoch: Number(bumped[0].epoch), state: seatStateFromRows(sessionInfo(record), reservations, sales) };
     },
 
-    async commit({ sessionId, epoch, events, state }) {
+    async commit({ sessionId, epoch, events, state, commands = [] }) {
       const { inserts, statusChanges } = reservationWrites(events);
       const sales = events.flatMap((e) =>
         e.type === 'payment.confirmed'
@@ -125,6 +135,7 @@ export function createSeatStateStore(dataSource: DataSource): SeatStateStore {
         next === undefined ? null : new Date(next),
         new Date(),
         JSON.stringify(statusChanges),
+        JSON.stringify(commands.map((c) => ({ command_id: c.commandId, reply: c.reply }))),
       ]);
       if (Number(result?.fenced ?? 0) === 0) throw new FencedWriteError(sessionId, epoch);
     },
