@@ -5,7 +5,7 @@ import { NotFoundError, ServiceUnavailableError } from '../errors';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { SeatStateStore } from '../persistence/seat-state-store';
-import { createAvailabilityCache } from './availability-document';
+import { availabilityDocument, createAvailabilityCache } from './availability-document';
 import { GroupCommitter } from './group-committer';
 import type { Delivery, SessionMessage, SessionReply, SessionRequest } from './protocol';
 import { sessionActorBehaviour } from './session-actor';
@@ -109,10 +109,17 @@ export class SessionRegistry {
     }
   }
 
-  /** The availability document from the actor's last committed state. */
+  /**
+   * The availability document of the session's last committed state: from the actor's memory when it is active
+   * here, otherwise read from the committed rows. A read never activates a session: it takes no lease and bumps no
+   * epoch.
+   */
   async availability(sessionId: string): Promise<Buffer> {
-    const session = await this.activate(sessionId);
-    return session.json(session.committed);
+    const session = await this.active.get(sessionId)?.catch(() => undefined);
+    if (session) return session.json(session.committed);
+    const state = await this.p.store.read(sessionId);
+    if (!state) throw new NotFoundError(`Session ${sessionId} not found`);
+    return Buffer.from(JSON.stringify(availabilityDocument(state)));
   }
 
   isActive(sessionId: string): boolean {

@@ -66,13 +66,11 @@ export function createClusterRouter(params: {
       if (answer.kind !== 'reply') throw new ServiceUnavailableError('Unexpected answer from the session owner');
       return answer.reply;
     },
-    async availability(sessionId: string): Promise<Buffer> {
-      // Hot path: this instance owns the session, so its cached bytes go out as they are.
-      if (registry.isActive(sessionId)) return registry.availability(sessionId);
-      const answer = unwrap(await route(sessionId, { kind: 'availability' }));
-      if (answer.kind !== 'availability') throw new ServiceUnavailableError('Unexpected answer from the session owner');
-      return Buffer.from(answer.json);
-    },
+    /**
+     * Served here, never forwarded and never taking ownership: from memory when this instance owns the session,
+     * otherwise from its committed rows (what its owner would serve too: owners serve committed state only).
+     */
+    availability: (sessionId: string): Promise<Buffer> => registry.availability(sessionId),
     /** Runs a call forwarded to this instance: only here, never forwarded again. */
     async handle(sessionId, call, context) {
       try {

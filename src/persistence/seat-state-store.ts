@@ -27,6 +27,8 @@ export interface CommitBatch {
 export interface SeatStateStore {
   /** Takes the session over: bumps its epoch (fencing out any older owner) and loads its committed seat state. */
   activate(sessionId: string): Promise<Activation | null>;
+  /** The committed seat state, read only: no epoch bump, no lease (for reads of sessions not active here). */
+  read(sessionId: string): Promise<SessionState | null>;
   /** Commits a batch, or throws FencedWriteError (and changes nothing) when the epoch moved on. */
   commit(batch: CommitBatch): Promise<void>;
   /** Sessions with pending holds and the time the earliest of them expires. */
@@ -82,6 +84,28 @@ const COMMIT_SQL = `
            + (SELECT count(*) FROM recorded) + (SELECT count(*) FROM header) AS written`;
 
 export function createSeatStateStore(dataSource: DataSource): SeatStateStore {
+  /**
+   * The committed seat state, rebuilt from the session's pending and confirmed reservations and its sales. One
+   * statement reads both, so a reader that races a commit sees all of it or none of it.
+   */
+  const load = async (sessionId: string): Promise<{ record: SessionRecord; state: SessionState } | null> => {
+    const [row, [rows]] = await Promise.all([
+      dataSource.getRepository(SessionEntity).findOneBy({ id: sessionId }),
+      dataSource.query(
+        `SELECT
+           (SELECT coalesce(json_agg(r), '[]') FROM (
+              SELECT id, user_id, seat_numbers, status, amount_cents, expires_at, created_at
+                FROM reservations WHERE session_id = $1 AND status IN ('PENDING', 'CONFIRMED')) r) AS reservations,
+           (SELECT coalesce(json_agg(s), '[]') FROM (
+              SELECT id, reservation_id, seat_number, amount_cents, paid_at FROM sales WHERE session_id = $1) s) AS sales`,
+        [sessionId],
+      ) as Promise<{ reservations: ReservationStateRow[]; sales: SaleStateRow[] }[]>,
+    ]);
+    if (!row) return null;
+    const record = toSessionRecord(row);
+    return { record, state: seatStateFromRows(sessionInfo(record), rows.reservations, rows.sales) };
+  };
+
   return {
     async activate(sessionId) {
       // The bump is its own statement (no transaction held open): once it is done, an older owner can no longer
@@ -93,20 +117,13 @@ export function createSeatStateStore(dataSource: DataSource): SeatStateStore {
         [sessionId],
       );
       if (bumped.length === 0) return null;
-      const [row, reservations, sales] = await Promise.all([
-        dataSource.getRepository(SessionEntity).findOneByOrFail({ id: sessionId }),
-        dataSource.query(
-          `SELECT id, user_id, seat_numbers, status, amount_cents, expires_at, created_at
-             FROM reservations WHERE session_id = $1 AND status IN ('PENDING', 'CONFIRMED')`,
-          [sessionId],
-        ) as Promise<ReservationStateRow[]>,
-        dataSource.query(
-          `SELECT id, reservation_id, seat_number, amount_cents, paid_at FROM sales WHERE session_id = $1`,
-          [sessionId],
-        ) as Promise<SaleStateRow[]>,
-      ]);
-      const record = toSessionRecord(row);
-      return { record, epoch: Number(bumped[0].epoch), state: seatStateFromRows(sessionInfo(record), reservations, sales) };
+      const loaded = await load(sessionId);
+      if (!loaded) return null;
+      return { record: loaded.record, epoch: Number(bumped[0].epoch), state: loaded.state };
+    },
+
+    async read(sessionId) {
+      return (await load(sessionId))?.state ?? null;
     },
 
     async commit({ sessionId, epoch, events, state, commands = [] }) {
