@@ -43,6 +43,9 @@ const EnvSchema = z.object({
   LEASE_TTL_MS: int(10_000, 1_000, 600_000),
   COMMAND_TIMEOUT_MS: int(5_000, 100, 120_000),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 100, 600_000),
+  DB_STATEMENT_TIMEOUT_MS: int(5_000, 100, 600_000),
+  DB_LOCK_TIMEOUT_MS: int(2_000, 100, 600_000),
+  REDIS_COMMAND_TIMEOUT_MS: int(500, 50, 60_000),
 });
 
 export type DatabaseConfig =
@@ -67,6 +70,15 @@ export interface Config {
   readonly leaseTtlMs: number;
   readonly commandTimeoutMs: number;
   readonly shutdownTimeoutMs: number;
+  /** Bounds on every Postgres statement and lock wait (each connection's statement_timeout and lock_timeout). */
+  readonly databaseTimeouts: DatabaseTimeouts;
+  /** How long one Redis command may take before it fails (a hung node costs at most this). */
+  readonly redisCommandTimeoutMs: number;
+}
+
+export interface DatabaseTimeouts {
+  readonly statementMs: number;
+  readonly lockMs: number;
 }
 
 export class ConfigError extends Error {
@@ -125,6 +137,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     leaseTtlMs: e.LEASE_TTL_MS,
     commandTimeoutMs: e.COMMAND_TIMEOUT_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    databaseTimeouts: Object.freeze({ statementMs: e.DB_STATEMENT_TIMEOUT_MS, lockMs: e.DB_LOCK_TIMEOUT_MS }),
+    redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
   });
 }
 

@@ -53,7 +53,10 @@ export async function createInstance(config: Config, options: InstanceOptions = 
   const logger = options.logger ?? createLogger({ level: config.logLevel, instanceId: config.instanceId, scope });
   const clock = options.clock ?? Date.now;
   const metrics = createMetrics();
-  const database = await openDatabase(config.database, { log: (level, message, meta) => logger[level](message, meta) });
+  const database = await openDatabase(config.database, {
+    log: (level, message, meta) => logger[level](message, meta),
+    timeouts: config.databaseTimeouts,
+  });
   const { dataSource } = database;
 
   const appliedCommands = createAppliedCommandLog(dataSource);

@@ -41,7 +41,7 @@ export async function createClusterPorts(params: {
   appliedCommands: AppliedCommandLog;
 }): Promise<ClusterPorts> {
   const { config, logger, metrics, clock } = params;
-  const redis = createRedisClients(config.redisUrls, logger);
+  const redis = createRedisClients(config.redisUrls, logger, config.redisCommandTimeoutMs);
   await connectedRedisClients(redis);
   const topics = topicNames(config.kafkaTopicPrefix);
   const kafka: Kafka = createKafka({ brokers: config.kafkaBrokers, clientId: config.instanceId, logger });
@@ -92,7 +92,16 @@ export async function createClusterPorts(params: {
       { name: 'kafka', check: async () => void (await admin.fetchTopicMetadata({ topics: [topics.events] })) },
     ],
     expiry(local) {
-      timers = createKafkaExpiryScheduler({ kafka, producer, topics, local, router: () => router as SessionRouter, clock, logger });
+      timers = createKafkaExpiryScheduler({
+        kafka,
+        producer,
+        topics,
+        local,
+        router: () => router as SessionRouter,
+        clock,
+        logger,
+        deadLetters,
+      });
       return timers;
     },
     async start(registry) {
