@@ -20,7 +20,7 @@ describe.each(storages())('ended reservations in the seat-state store on %s', (s
 
   beforeAll(async () => {
     store = await createTestStore(storage);
-    dataSource = await openDataSource(loadConfig(store.env).database);
+    dataSource = await openDataSource({ url: store.env.DATABASE_URL });
     seats = createSeatStateStore(dataSource);
   });
   afterAll(async () => {
