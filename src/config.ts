@@ -65,6 +65,9 @@ const EnvSchema = z.object({
   READ_MODEL_MAX_SESSIONS: int(10_000, 10, 10_000_000),
   STREAMS_MAX: int(5_000, 0, 1_000_000),
   STREAM_HEARTBEAT_MS: int(15_000, 100, 600_000),
+  DB_STATEMENT_TIMEOUT_MS: int(5_000, 100, 600_000),
+  DB_LOCK_TIMEOUT_MS: int(2_000, 100, 600_000),
+  REDIS_COMMAND_TIMEOUT_MS: int(500, 50, 60_000),
 });
 
 export type DatabaseConfig =
@@ -135,6 +138,15 @@ export interface Config {
     readonly maxStreams: number;
     readonly heartbeatMs: number;
   };
+  /** Bounds on every Postgres statement and lock wait (each connection's statement_timeout and lock_timeout). */
+  readonly databaseTimeouts: DatabaseTimeouts;
+  /** How long one Redis command may take before it fails (a hung node costs at most this). */
+  readonly redisCommandTimeoutMs: number;
+}
+
+export interface DatabaseTimeouts {
+  readonly statementMs: number;
+  readonly lockMs: number;
 }
 
 export class ConfigError extends Error {
@@ -212,6 +224,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       maxStreams: e.STREAMS_MAX,
       heartbeatMs: e.STREAM_HEARTBEAT_MS,
     }),
+    databaseTimeouts: Object.freeze({ statementMs: e.DB_STATEMENT_TIMEOUT_MS, lockMs: e.DB_LOCK_TIMEOUT_MS }),
+    redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
   });
 }
 

@@ -19,6 +19,7 @@ import { createApp } from './http/app';
 import { metricsApp } from './http/metrics-app';
 import { createLogger, createRequestScope, type Logger } from './logger';
 import { createMetrics } from './metrics';
+import { createAppliedCommandLog } from './persistence/applied-command-log';
 import { openDatabase } from './persistence/data-source';
 import { createIdempotencyStore } from './persistence/idempotency-store';
 import { startIdempotencyPurge } from './persistence/idempotency-purge';
@@ -31,6 +32,9 @@ import { createCommittedSeatStates } from './persistence/committed-seat-state';
 import { createAvailabilityReader } from './readside/availability-reader';
 import { createReadModel, type ReadModel } from './readside/read-model';
 import { createStreamSlots } from './http/stream-slots';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 /** One running instance of the service: its HTTP app and everything behind it. */
 export interface Instance {
@@ -58,10 +62,16 @@ export async function createInstance(config: Config, options: InstanceOptions = 
   const logger = options.logger ?? createLogger({ level: config.logLevel, instanceId: config.instanceId, scope });
   const clock = options.clock ?? Date.now;
   const metrics = createMetrics();
-  const database = await openDatabase(config.database, { log: (level, message, meta) => logger[level](message, meta) });
+  const database = await openDatabase(config.database, {
+    log: (level, message, meta) => logger[level](message, meta),
+    timeouts: config.databaseTimeouts,
+  });
   const { dataSource } = database;
 
-  const cluster = isClusterMode(config) ? await createClusterPorts({ config, logger, metrics, clock }) : undefined;
+  const appliedCommands = createAppliedCommandLog(dataSource);
+  const cluster = isClusterMode(config)
+    ? await createClusterPorts({ config, logger, metrics, clock, appliedCommands })
+    : undefined;
 
   const seatState = createSeatStateStore(dataSource);
   const events = createLocalEventBus({ logger });
@@ -159,6 +169,12 @@ export async function createInstance(config: Config, options: InstanceOptions = 
     logger.warn('AUTH_MODE=open: requests are NOT authenticated; any client may act as any user', { auth: 'open' });
   }
 
+  // Commands are re-delivered within seconds; a day of them is kept, then forgotten (like published outbox rows).
+  const purgeCommands = setInterval(() => {
+    appliedCommands.purge(DAY_MS).catch((error: unknown) => logger.warn('applied-command purge failed; will retry', { error }));
+  }, HOUR_MS);
+  purgeCommands.unref();
+
   let server: Server | undefined;
   let metricsServer: Server | undefined;
   let closing: Promise<void> | undefined;
@@ -181,6 +197,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
     close() {
       closing ??= (async () => {
         accepting = false;
+        clearInterval(purgeCommands);
         const serverClosed = server
           ? new Promise<void>((resolve) => server?.close(() => resolve()))
           : Promise.resolve();
