@@ -200,7 +200,10 @@ function apiRoutes(maxSeats: number): RouteConfig[] {
           ETag: { description: 'The version, quoted: "12"', schema: { type: 'string' } },
           'Cache-Control': { description: 'no-cache: revalidate with If-None-Match', schema: { type: 'string' } },
         }),
-        304: { description: 'Not modified: the version named in If-None-Match is still the current one' },
+        304: {
+          description: 'Not modified: the version named in If-None-Match is still the current one',
+          headers: { ...REQUEST_ID, ...RATE_LIMIT, ETag: { description: 'The version, quoted', schema: text } },
+        },
         ...problems([400, 404, ...API]),
       },
     },
@@ -226,6 +229,7 @@ function apiRoutes(maxSeats: number): RouteConfig[] {
       responses: {
         200: {
           description: 'The stream (stays open). The `change` events carry SeatChange; `snapshot` events carry Availability.',
+          headers: { ...REQUEST_ID, ...RATE_LIMIT },
           content: { 'text/event-stream': { schema: z.union([availabilitySchema, seatChangeSchema]) } },
         },
         ...problems([400, 404, ...API], { 503: 'Too many open streams on this instance, or a dependency is down; retry after Retry-After' }),

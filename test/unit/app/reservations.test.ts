@@ -163,7 +163,7 @@ describe('cancelling', () => {
     const { world, service, hold } = await cinemaWithSession();
     const r = await hold(['A1']);
     world.clock.advance(HOLD_TTL_MS + 1);
-    expect(await service.cancelReservation({ reservationId: r.id, userId: ALICE })).toMatchObject({ status: 409, title: 'Reservation expired' });
+    await expect(service.cancelReservation({ reservationId: r.id, userId: ALICE })).rejects.toMatchObject({ status: 409, title: 'Reservation expired' });
   });
 
   it('when the hold already expired and left memory, then cancelling is refused as 409 Reservation expired', async () => {
@@ -171,7 +171,7 @@ describe('cancelling', () => {
     const r = await hold(['A1']);
     world.clock.advance(HOLD_TTL_MS);
     await world.expireDue(session.id);
-    expect(await service.cancelReservation({ reservationId: r.id, userId: ALICE })).toMatchObject({ status: 409, title: 'Reservation expired' });
+    await expect(service.cancelReservation({ reservationId: r.id, userId: ALICE })).rejects.toMatchObject({ status: 409, title: 'Reservation expired' });
   });
 
   it('when the reservation is paid, then cancelling is refused as 409 Reservation confirmed, remembered or not', async () => {

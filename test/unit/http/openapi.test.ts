@@ -193,11 +193,12 @@ describe('the OpenAPI document', () => {
     }
   });
 
-  it('names the 409 kinds of a hold: seats unavailable, sales closed, key in use', () => {
+  it('names the 409 kinds of a hold: seats unavailable, per-user seat limit, sales closed, key in use', () => {
     const examples = doc.paths['/reservations'].post.responses['409'].content['application/problem+json'].examples;
     expect(Object.values(examples).map((e) => (e as { value: { type: string } }).value.type).sort()).toEqual([
       '/problems/idempotency-key-in-use',
       '/problems/sales-closed',
+      '/problems/seat-limit-per-user-reached',
       '/problems/seats-unavailable',
     ]);
   });
