@@ -39,6 +39,7 @@ const EnvSchema = z.object({
   MAX_SEATS_PER_RESERVATION: int(10, 1, 100),
   RESERVATION_EXTENSION_SECONDS: positive(60, 86_400),
   MAX_EXTENSIONS: int(1, 0, 100),
+  SALES_CLOSE_MINUTES_BEFORE: int(0, 0, 10_080),
   RATE_LIMIT_TTL: positive(60, 86_400),
   RATE_LIMIT_MAX: int(100, 1, 100_000_000),
   RATE_LIMIT_WRITE_MAX: z.preprocess(blankAsUnset, z.coerce.number().int().min(1).max(100_000_000).optional()),
@@ -66,6 +67,9 @@ const EnvSchema = z.object({
   READ_MODEL_MAX_SESSIONS: int(10_000, 10, 10_000_000),
   STREAMS_MAX: int(5_000, 0, 1_000_000),
   STREAM_HEARTBEAT_MS: int(15_000, 100, 600_000),
+  DB_STATEMENT_TIMEOUT_MS: int(5_000, 100, 600_000),
+  DB_LOCK_TIMEOUT_MS: int(2_000, 100, 600_000),
+  REDIS_COMMAND_TIMEOUT_MS: int(500, 50, 60_000),
 });
 
 export type DatabaseConfig =
@@ -125,6 +129,8 @@ export interface Config {
   readonly trustProxy: TrustProxy;
   /** When set, /metrics is served on this port (without a token) instead of on the API port. */
   readonly metricsPort?: number;
+  /** Holds and payments stop this long before a session starts (SALES_CLOSE_MINUTES_BEFORE; 0: at its start). */
+  readonly salesCloseMs: number;
   readonly logLevel: string;
   readonly sessionIdleMs: number;
   readonly leaseTtlMs: number;
@@ -137,6 +143,15 @@ export interface Config {
     readonly maxStreams: number;
     readonly heartbeatMs: number;
   };
+  /** Bounds on every Postgres statement and lock wait (each connection's statement_timeout and lock_timeout). */
+  readonly databaseTimeouts: DatabaseTimeouts;
+  /** How long one Redis command may take before it fails (a hung node costs at most this). */
+  readonly redisCommandTimeoutMs: number;
+}
+
+export interface DatabaseTimeouts {
+  readonly statementMs: number;
+  readonly lockMs: number;
 }
 
 export class ConfigError extends Error {
@@ -194,6 +209,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     maxSeatsPerReservation: e.MAX_SEATS_PER_RESERVATION,
     reservationExtensionMs: Math.round(e.RESERVATION_EXTENSION_SECONDS * 1000),
     maxExtensions: e.MAX_EXTENSIONS,
+    salesCloseMs: e.SALES_CLOSE_MINUTES_BEFORE * 60_000,
     rateLimit: Object.freeze({
       windowMs: Math.round(e.RATE_LIMIT_TTL * 1000),
       max: e.RATE_LIMIT_MAX,
@@ -215,6 +231,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       maxStreams: e.STREAMS_MAX,
       heartbeatMs: e.STREAM_HEARTBEAT_MS,
     }),
+    databaseTimeouts: Object.freeze({ statementMs: e.DB_STATEMENT_TIMEOUT_MS, lockMs: e.DB_LOCK_TIMEOUT_MS }),
+    redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
   });
 }
 

@@ -13,7 +13,7 @@ export class AppError extends Error {
   readonly extras: ProblemExtras;
   /** Seconds a client should wait before retrying (sent as Retry-After). */
   readonly retryAfterSeconds?: number;
-  /** Extra response headers (e.g. WWW-Authenticate). */
+  /** Extra response headers the problem needs (e.g. WWW-Authenticate on a 401, Allow on a 405). */
   readonly headers: Readonly<Record<string, string>>;
 
   constructor(params: {
@@ -161,6 +161,18 @@ export class SeatsUnavailableError extends ConflictError {
 export class GoneError extends AppError {
   constructor(detail: string) {
     super({ status: 410, title: 'Reservation expired', detail });
+  }
+}
+
+/** A known path that does not support the request's method: 405 with `Allow` listing the ones it does. */
+export class MethodNotAllowedError extends AppError {
+  constructor(method: string, path: string, allow: readonly string[]) {
+    super({
+      status: 405,
+      title: 'Method not allowed',
+      detail: `${path} does not support ${method}; it supports ${allow.join(', ')}.`,
+      headers: { Allow: allow.join(', ') },
+    });
   }
 }
 

@@ -13,13 +13,16 @@ import { createLocalExpiryScheduler } from './cluster/local-expiry-scheduler';
 import { createClusterPorts } from './cluster/cluster-ports';
 import { createLocalLeaseManager } from './cluster/local-lease-manager';
 import { ConfigError, isClusterMode, loadConfig, type Config } from './config';
+import { installCrashHandlers } from './crash-handlers';
 import { ServiceUnavailableError } from './errors';
 import { createApp } from './http/app';
 import { metricsApp } from './http/metrics-app';
 import { createLogger, createRequestScope, type Logger } from './logger';
 import { createMetrics } from './metrics';
+import { createAppliedCommandLog } from './persistence/applied-command-log';
 import { openDatabase } from './persistence/data-source';
 import { createIdempotencyStore } from './persistence/idempotency-store';
+import { startIdempotencyPurge } from './persistence/idempotency-purge';
 import { startOutboxRelay } from './persistence/outbox-relay';
 import { createReservationQueries } from './persistence/reservation-queries';
 import { createSaleQueries } from './persistence/sale-queries';
@@ -29,6 +32,9 @@ import { createCommittedSeatStates } from './persistence/committed-seat-state';
 import { createAvailabilityReader } from './readside/availability-reader';
 import { createReadModel, type ReadModel } from './readside/read-model';
 import { createStreamSlots } from './http/stream-slots';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 /** One running instance of the service: its HTTP app and everything behind it. */
 export interface Instance {
@@ -56,14 +62,22 @@ export async function createInstance(config: Config, options: InstanceOptions = 
   const logger = options.logger ?? createLogger({ level: config.logLevel, instanceId: config.instanceId, scope });
   const clock = options.clock ?? Date.now;
   const metrics = createMetrics();
-  const database = await openDatabase(config.database, { log: (level, message, meta) => logger[level](message, meta) });
+  const database = await openDatabase(config.database, {
+    log: (level, message, meta) => logger[level](message, meta),
+    timeouts: config.databaseTimeouts,
+  });
   const { dataSource } = database;
 
-  const cluster = isClusterMode(config) ? await createClusterPorts({ config, logger, metrics, clock }) : undefined;
+  const appliedCommands = createAppliedCommandLog(dataSource);
+  const cluster = isClusterMode(config)
+    ? await createClusterPorts({ config, logger, metrics, clock, appliedCommands })
+    : undefined;
 
   const seatState = createSeatStateStore(dataSource);
   const events = createLocalEventBus({ logger });
   const relay = startOutboxRelay({ dataSource, publisher: cluster?.publisher ?? events, logger, metrics });
+  // Idempotency keys older than 24 hours go, 1,000 at a time, every 10 minutes.
+  const purge = startIdempotencyPurge({ dataSource, logger, everyMs: 10 * 60_000, batch: 1000 });
   const leases =
     cluster?.leases ??
     createLocalLeaseManager({ instanceId: config.instanceId, onChange: (n) => metrics.leasesHeld.set(n) });
@@ -93,6 +107,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
     extensionMs: config.reservationExtensionMs,
     maxExtensions: config.maxExtensions,
     maxSeatsPerUser: config.maxSeatsPerUserPerSession,
+    salesCloseMs: config.salesCloseMs,
     idleMs: config.sessionIdleMs,
     commandTimeoutMs: config.commandTimeoutMs,
     onCommitted: () => relay.nudge(),
@@ -131,6 +146,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
     clock,
     newId: randomUUID,
     othersReservations: config.auth.mode === 'jwt' ? 'not-found' : 'forbidden',
+    salesCloseMs: config.salesCloseMs,
   });
   const healthChecks: HealthCheck[] = [
     { name: 'database', check: async () => void (await dataSource.query('SELECT 1')) },
@@ -155,6 +171,12 @@ export async function createInstance(config: Config, options: InstanceOptions = 
     logger.warn('AUTH_MODE=open: requests are NOT authenticated; any client may act as any user', { auth: 'open' });
   }
 
+  // Commands are re-delivered within seconds; a day of them is kept, then forgotten (like published outbox rows).
+  const purgeCommands = setInterval(() => {
+    appliedCommands.purge(DAY_MS).catch((error: unknown) => logger.warn('applied-command purge failed; will retry', { error }));
+  }, HOUR_MS);
+  purgeCommands.unref();
+
   let server: Server | undefined;
   let metricsServer: Server | undefined;
   let closing: Promise<void> | undefined;
@@ -177,6 +199,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
     close() {
       closing ??= (async () => {
         accepting = false;
+        clearInterval(purgeCommands);
         const serverClosed = server
           ? new Promise<void>((resolve) => server?.close(() => resolve()))
           : Promise.resolve();
@@ -189,6 +212,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
         await serverClosed;
         await relay.drain().catch((error: unknown) => logger.warn('outbox drain on shutdown failed', { error }));
         await relay.stop();
+        await purge.stop();
         await leases.close();
         await cluster?.close();
         stopActor(system);
@@ -224,14 +248,14 @@ async function main(): Promise<void> {
     metricsPort: config.metricsPort,
   });
   let stopping = false;
-  const shutdown = (signal: string) => {
+  const shutdown = (signal: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     instance.logger.info('shutting down', { signal });
     const force = setTimeout(() => process.exit(1), config.shutdownTimeoutMs);
     force.unref();
     instance.close().then(
-      () => process.exit(0),
+      () => process.exit(exitCode),
       (error: unknown) => {
         instance.logger.error('shutdown failed', { error });
         process.exit(1);
@@ -240,6 +264,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  installCrashHandlers(process, instance.logger, (reason) => shutdown(reason, 1));
 }
 
 if (require.main === module) {

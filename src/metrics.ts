@@ -23,6 +23,8 @@ export interface Metrics {
   readonly readModelFallbacks: Counter;
   readonly readModelSessions: Gauge;
   readonly streamsOpen: Gauge;
+  readonly deadLetters: Counter<'topic' | 'reason'>;
+  readonly commandsDropped: Counter<'reason'>;
 }
 
 export function createMetrics(params: { collectDefaults?: boolean } = {}): Metrics {
@@ -99,5 +101,17 @@ export function createMetrics(params: { collectDefaults?: boolean } = {}): Metri
     }),
     readModelSessions: new Gauge({ name: 'read_model_sessions', help: 'Sessions kept in this instance’s read model', registers }),
     streamsOpen: new Gauge({ name: 'availability_streams_open', help: 'Open availability streams (SSE) on this instance', registers }),
+    deadLetters: new Counter({
+      name: 'kafka_dead_letters_total',
+      help: 'Kafka messages moved to the dead-letters topic (unparseable, invalid, or unhandled after retries), by source topic',
+      labelNames: ['topic', 'reason'],
+      registers,
+    }),
+    commandsDropped: new Counter({
+      name: 'forwarded_commands_dropped_total',
+      help: 'Forwarded commands the owner did not run: past their caller\'s deadline, or already applied (answered again)',
+      labelNames: ['reason'],
+      registers,
+    }),
   };
 }

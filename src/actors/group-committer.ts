@@ -1,19 +1,38 @@
 import type { SessionEvent, SessionState } from '../domain';
 import type { CommitBatch } from '../persistence/seat-state-store';
 
-type Done = (error?: Error) => void;
+/**
+ * Why a change was not committed. `applied: 'unknown'` only for the changes of the batch whose commit failed (the
+ * database may or may not have kept it); every other change was decided on top of state that was never saved, so it
+ * surely was not applied and its request may be run again once the session is reactivated.
+ */
+export interface CommitFailure {
+  readonly error: Error;
+  readonly applied: false | 'unknown';
+}
+
+export type Done = (failure?: CommitFailure) => void;
+
+/** A forwarded command and the answer it gets once its change is durable: recorded in the same commit. */
+export interface CommandRecord {
+  readonly commandId: string;
+  readonly reply: unknown;
+}
 
 interface Entry {
   readonly events: readonly SessionEvent[];
   readonly state: SessionState;
   readonly done: Done;
+  readonly command?: CommandRecord;
 }
 
 /**
  * Group commit for one session. The actor decides in memory and hands each change here without waiting;
  * changes queued while a commit is in flight are committed together in the next transaction, and each one's
- * `done` runs when the transaction holding it is durable. After a failed commit every pending and later change
- * fails with the same error: the actor must stop and the next activation recovers from the last commit.
+ * `done` runs when the transaction holding it is durable. After a failed commit the changes of that batch fail as
+ * `applied: 'unknown'`; every answer queued behind it, every change queued after it and every later one fails as
+ * `applied: false` (decided on a state that was never saved): the actor must stop, and the next activation recovers
+ * from the last commit.
  */
 export class GroupCommitter {
   private queue: Entry[] = [];
@@ -47,15 +66,15 @@ export class GroupCommitter {
   }
 
   /** Queues a change; `done` runs once it is committed (or with the error that stopped the session). */
-  submit(events: readonly SessionEvent[], state: SessionState, done: Done): void {
-    if (this.failure) return done(this.failure);
-    this.queue.push({ events, state, done });
+  submit(events: readonly SessionEvent[], state: SessionState, done: Done, command?: CommandRecord): void {
+    if (this.failure) return done({ error: this.failure, applied: false });
+    this.queue.push({ events, state, done, command });
     if (!this.inFlight) void this.flush();
   }
 
   /** Runs `done` once every change submitted so far is committed: replies never overtake the writes before them. */
   afterPending(done: Done): void {
-    if (this.failure) return done(this.failure);
+    if (this.failure) return done({ error: this.failure, applied: false });
     const last = this.queue[this.queue.length - 1];
     if (last) {
       this.queue.push({ events: [], state: last.state, done });
@@ -78,7 +97,7 @@ export class GroupCommitter {
     if (this.failure) return;
     this.failure = error;
     const pending = this.queue.splice(0);
-    for (const entry of pending) entry.done(error);
+    for (const entry of pending) entry.done({ error, applied: false });
     if (!this.inFlight) this.settleIdle();
   }
 
@@ -97,12 +116,14 @@ export class GroupCommitter {
             events,
             state: batch[batch.length - 1].state,
             version,
+            commands: batch.flatMap((e) => (e.command ? [e.command] : [])),
           });
         }
       } catch (error) {
         const failure = error instanceof Error ? error : new Error(String(error));
         this.inFlight = undefined;
-        for (const entry of batch) entry.done(failure);
+        // Answers that rode on this batch (refusals, no-ops) were decided on its unsaved state: not applied.
+        for (const entry of batch) entry.done({ error: failure, applied: entry.events.length > 0 ? 'unknown' : false });
         this.abort(failure);
         this.params.onFailed(failure);
         this.settleIdle();

@@ -32,8 +32,22 @@ export type SessionReply =
   /** The session could not serve it; `applied: false` means it was surely not applied, so resending is safe. */
   | { readonly ok: false; readonly unavailable: string; readonly applied: false | 'unknown' };
 
+/**
+ * How one request travels to the actor. The actor marks it `taken` as it starts handling it: nact may stop an actor
+ * between accepting a message and handling it, and the registry answers every message never taken "not applied"
+ * (see `SessionRegistry`).
+ */
+export interface Delivery {
+  taken: boolean;
+  /** Epoch ms after which nobody waits for the answer: the actor drops the request unapplied. */
+  readonly deadline?: number;
+  /** Id of a forwarded command: recorded with its change in the same commit (exactly-once effect). */
+  readonly commandId?: string;
+}
+
 /** The nact message: a request plus where its reply goes. */
 export interface SessionMessage {
   readonly request: SessionRequest;
   readonly sender: unknown;
+  readonly delivery: Delivery;
 }

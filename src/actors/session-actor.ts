@@ -11,7 +11,7 @@ import {
 } from '../domain';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
-import type { GroupCommitter } from './group-committer';
+import type { CommitFailure, GroupCommitter } from './group-committer';
 import type { SessionFacts, SessionMessage, SessionReply, SessionRequest } from './protocol';
 
 export interface SessionActorDeps {
@@ -26,6 +26,8 @@ export interface SessionActorDeps {
   readonly extensionMs: number;
   readonly maxExtensions: number;
   readonly maxSeatsPerUser: number;
+  /** SALES_CLOSE_MINUTES_BEFORE in ms (0 when absent). */
+  readonly salesCloseMs?: number;
 }
 
 export function sessionFacts(state: SessionState): SessionFacts {
@@ -38,17 +40,17 @@ function toCommand(request: SessionRequest, state: SessionState, deps: SessionAc
   const now = deps.clock();
   switch (request.type) {
     case 'HoldSeats':
-      return { ...request, now, ttlMs: deps.ttlMs, maxSeats: deps.maxSeats, maxSeatsPerUser: deps.maxSeatsPerUser };
+      return { ...request, now, ttlMs: deps.ttlMs, maxSeats: deps.maxSeats, maxSeatsPerUser: deps.maxSeatsPerUser, salesCloseMs: deps.salesCloseMs };
     case 'ConfirmPayment': {
       const seats = state.reservations.get(request.reservationId)?.seatNumbers.length ?? 0;
-      return { ...request, now, saleIds: Array.from({ length: seats }, deps.newId) };
+      return { ...request, now, saleIds: Array.from({ length: seats }, deps.newId), salesCloseMs: deps.salesCloseMs };
     }
     case 'CancelReservation':
       return { ...request, now };
     case 'ExpireDue':
       return { type: 'ExpireDue', now };
     case 'HoldBestAvailable':
-      return { ...request, now, ttlMs: deps.ttlMs, maxSeats: deps.maxSeats, maxSeatsPerUser: deps.maxSeatsPerUser };
+      return { ...request, now, ttlMs: deps.ttlMs, maxSeats: deps.maxSeats, maxSeatsPerUser: deps.maxSeatsPerUser, salesCloseMs: deps.salesCloseMs };
     case 'ExtendHold':
       return { ...request, now, extensionMs: deps.extensionMs, maxExtensions: deps.maxExtensions };
     case 'CancelSession':
@@ -89,7 +91,18 @@ function count(metrics: Metrics, events: readonly SessionEvent[]): void {
 export function sessionActorBehaviour(deps: SessionActorDeps) {
   return (state: SessionState, message: SessionMessage): SessionState => {
     const reply = (r: SessionReply) => dispatch(message.sender as Ref<SessionReply>, r);
-    const { request } = message;
+    const { request, delivery } = message;
+    delivery.taken = true;
+    if (delivery.deadline !== undefined && deps.clock() > delivery.deadline) {
+      // Its caller has given up: running it now would be an effect nobody was told about.
+      reply({ ok: false, unavailable: 'the request outlived its deadline', applied: false });
+      return state;
+    }
+    const notApplied = (failure: CommitFailure): SessionReply => ({
+      ok: false,
+      unavailable: `the session could not commit: ${failure.error.message}`,
+      applied: failure.applied,
+    });
     let decision;
     try {
       decision = decide(toCommand(request, state, deps), state);
@@ -100,26 +113,23 @@ export function sessionActorBehaviour(deps: SessionActorDeps) {
     }
     if (!decision.ok) {
       if (decision.error.code === 'SEATS_UNAVAILABLE') deps.metrics.holdsRejected.inc();
-      deps.committer.afterPending(() => reply({ ok: false, error: decision.error }));
+      // A refusal decided on a state that then failed to commit is no answer at all: not applied, ask again.
+      deps.committer.afterPending((failure) => reply(failure ? notApplied(failure) : { ok: false, error: decision.error }));
       return state;
     }
     const next = decision.events.length > 0 ? evolveAll(state, decision.events) : state;
     const reservationId = 'reservationId' in request ? request.reservationId : undefined;
     const reservation = reservationId ? reservationAfter(state, next, decision.events, reservationId) : undefined;
-    const answer = (error?: Error): void =>
-      reply(
-        error
-          ? { ok: false, unavailable: `the session could not commit: ${error.message}`, applied: 'unknown' }
-          : { ok: true, session: sessionFacts(next), reservation },
-      );
+    const accepted: SessionReply = { ok: true, session: sessionFacts(next), reservation };
+    const answer = (failure?: CommitFailure): void => reply(failure ? notApplied(failure) : accepted);
     if (decision.events.length === 0) {
       deps.committer.afterPending(answer);
     } else {
       // Counted once durable: a change lost with a failed commit never happened.
-      deps.committer.submit(decision.events, next, (error) => {
-        if (!error) count(deps.metrics, decision.events);
-        answer(error);
-      });
+      deps.committer.submit(decision.events, next, (failure) => {
+        if (!failure) count(deps.metrics, decision.events);
+        answer(failure);
+      }, delivery.commandId ? { commandId: delivery.commandId, reply: accepted } : undefined);
     }
     const due = nextExpiry(next);
     if (due !== undefined) deps.expiry.schedule(next.info.sessionId, due);

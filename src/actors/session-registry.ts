@@ -5,9 +5,9 @@ import { NotFoundError, ServiceUnavailableError } from '../errors';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { SeatStateStore } from '../persistence/seat-state-store';
-import { createAvailabilityCache } from './availability-document';
+import { availabilityDocument, createAvailabilityCache } from './availability-document';
 import { GroupCommitter } from './group-committer';
-import type { SessionMessage, SessionReply, SessionRequest } from './protocol';
+import type { Delivery, SessionMessage, SessionReply, SessionRequest } from './protocol';
 import { sessionActorBehaviour } from './session-actor';
 
 /** Another instance holds the session's lease. */
@@ -32,14 +32,32 @@ export interface SessionRegistryParams {
   readonly maxExtensions: number;
   /** MAX_SEATS_PER_USER_PER_SESSION, enforced by each session's decider. */
   readonly maxSeatsPerUser: number;
+  /** Sales close this long before a session starts (SALES_CLOSE_MINUTES_BEFORE). */
+  readonly salesCloseMs?: number;
   readonly idleMs: number;
   readonly commandTimeoutMs: number;
   /** Called after each successful commit (e.g. to nudge the outbox relay). */
   readonly onCommitted?: (sessionId: string) => void;
 }
 
+/** A message sent to an actor and not yet taken by it, with where its answer goes. */
+interface Unanswered {
+  readonly delivery: Delivery;
+  sender?: Ref<SessionReply>;
+}
+
+/** Options of one request: who forwarded it and until when its caller waits. */
+export interface ExecuteOptions {
+  /** Id of a forwarded command (recorded with its change, see the README's exactly-once section). */
+  readonly commandId?: string;
+  /** Epoch ms after which the caller no longer waits; the default is now + COMMAND_TIMEOUT_MS. */
+  readonly deadline?: number;
+}
+
 interface ActiveSession {
   readonly ref: Ref<SessionMessage>;
+  /** Messages sent and not yet taken: nact drops some of them on stop, so afterStop answers them itself. */
+  readonly unanswered: Set<Unanswered>;
   readonly committer: GroupCommitter;
   readonly lease: Lease;
   readonly stopped: Promise<void>;
@@ -60,34 +78,64 @@ export class SessionRegistry {
 
   constructor(private readonly p: SessionRegistryParams) {}
 
-  /** Runs a request on this instance's actor for the session, activating it if needed. */
-  async execute(sessionId: string, request: SessionRequest): Promise<SessionReply> {
-    for (let attempt = 0; ; attempt++) {
+  /**
+   * Runs a request on this instance's actor for the session, activating it if needed. A request the actor answers
+   * "not applied" (it stopped first, or a commit before it failed) runs again on the next activation, until the
+   * deadline.
+   */
+  async execute(sessionId: string, request: SessionRequest, options: ExecuteOptions = {}): Promise<SessionReply> {
+    const deadline = options.deadline ?? this.p.clock() + this.p.commandTimeoutMs;
+    for (;;) {
       const session = await this.activate(sessionId);
+      const left = deadline - this.p.clock();
+      if (left <= 0) return { ok: false, unavailable: 'the request outlived its deadline', applied: false };
+      const entry: Unanswered = { delivery: { taken: false, deadline, commandId: options.commandId } };
+      session.unanswered.add(entry);
       let reply: SessionReply;
       try {
-        reply = await query(session.ref, (sender: Ref<SessionReply>) => ({ request, sender }), this.p.commandTimeoutMs);
+        reply = await query(
+          session.ref,
+          (sender: Ref<SessionReply>) => {
+            entry.sender = sender;
+            return { request, sender, delivery: entry.delivery };
+          },
+          left,
+        );
       } catch (error) {
         if (!(error instanceof Error && error.message.startsWith(STOPPED))) {
           return { ok: false, unavailable: 'the session did not answer in time', applied: 'unknown' };
         }
-        // Passivated between lookup and send: nothing was applied; wait for it to let go, then go again.
-        await session.stopped;
+        // Stopped between lookup and send: nothing was applied.
         reply = { ok: false, unavailable: 'the session actor stopped', applied: false };
+      } finally {
+        session.unanswered.delete(entry);
       }
-      if (reply.ok || !('unavailable' in reply) || reply.applied !== false || attempt >= 2) return reply;
+      if (reply.ok || !('unavailable' in reply) || reply.applied !== false || this.p.clock() >= deadline) return reply;
+      // Not applied: wait for this actor to let go (its stop is under way), then go again on a fresh activation.
+      await session.stopped;
     }
   }
 
-  /** The availability document from the actor's last committed state. */
+  /**
+   * The availability document of the session's last committed state: from the actor's memory when it is active
+   * here, otherwise read from the committed rows. A read never activates a session: it takes no lease and bumps no
+   * epoch.
+   */
   async availability(sessionId: string): Promise<Buffer> {
     return (await this.seatMap(sessionId)).body;
   }
 
-  /** The availability document and its version, from the actor's last committed state. */
+  /**
+   * The availability document and its version: from the actor's last committed state when the session is active
+   * here, otherwise from the committed rows (no lease taken, no epoch bumped).
+   */
   async seatMap(sessionId: string): Promise<SeatMap> {
-    const session = await this.activate(sessionId);
-    return session.json(session.committed, session.committedVersion);
+    const session = await this.active.get(sessionId)?.catch(() => undefined);
+    if (session) return session.json(session.committed, session.committedVersion);
+    const committed = await this.p.store.read(sessionId);
+    if (!committed) throw new NotFoundError(`Session ${sessionId} not found`);
+    const { state, version } = committed;
+    return { sessionId, version, body: Buffer.from(JSON.stringify(availabilityDocument(state, version))) };
   }
 
   isActive(sessionId: string): boolean {
@@ -170,11 +218,13 @@ export class SessionRegistry {
       },
     });
 
-    const afterStop = async (_: SessionState, ctx: { mailbox: unknown[] }) => {
-      // nact hands over what was still queued ({ message, sender } pairs): none of it ran, so it may be resent.
-      for (const queued of ctx.mailbox as { message: SessionMessage }[]) {
-        const r: SessionReply = { ok: false, unavailable: 'the session actor stopped', applied: false };
-        dispatch(queued.message.sender as Ref<SessionReply>, r);
+    const unanswered = new Set<Unanswered>();
+    const afterStop = async () => {
+      // nact hands afterStop its mailbox, but not the message whose handling it had scheduled (setImmediate) and
+      // cancelled by stopping: so every message sent and never taken is answered here. None of them ran.
+      for (const entry of unanswered) {
+        if (entry.delivery.taken || !entry.sender) continue;
+        dispatch(entry.sender, { ok: false, unavailable: 'the session actor stopped', applied: false } satisfies SessionReply);
       }
       await committer.idle();
       try {
@@ -200,10 +250,12 @@ export class SessionRegistry {
       extensionMs: p.extensionMs,
       maxExtensions: p.maxExtensions,
       maxSeatsPerUser: p.maxSeatsPerUser,
+      salesCloseMs: p.salesCloseMs,
     }), `session-${sessionId}`, { initialState: state, shutdownAfter: p.idleMs, afterStop });
 
     const session: ActiveSession = {
       ref,
+      unanswered,
       committer,
       lease,
       stopped,

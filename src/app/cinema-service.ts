@@ -3,6 +3,12 @@ import type { SeatingSpec } from '../domain';
 import type { SeatMap } from './ports';
 import type { ReservationView, SaleView, SessionView, UserSalesView } from './views';
 
+/** A page of a list: `limit` items after skipping `offset`. */
+export interface Page {
+  readonly limit: number;
+  readonly offset: number;
+}
+
 export interface NewSession {
   readonly movieName: string;
   readonly startTime: string;
@@ -33,7 +39,7 @@ export interface ReserveInput {
  */
 export interface CinemaService {
   createSession(input: NewSession): Promise<SessionView>;
-  listSessions(): Promise<SessionView[]>;
+  listSessions(page: Page): Promise<SessionView[]>;
   getSession(sessionId: string): Promise<SessionView>;
   /** The availability document as UTF-8 JSON bytes with its version (serialized once per change of the session). */
   availability(sessionId: string): Promise<SeatMap>;
@@ -43,10 +49,11 @@ export interface CinemaService {
   /** Cancels the screening: holds released, sold seats refunded. Idempotent. */
   cancelSession(sessionId: string): Promise<SessionView | Refusal>;
   getReservation(reservationId: string): Promise<ReservationView>;
-  listUserReservations(userId: string): Promise<ReservationView[]>;
+  listUserReservations(userId: string, page: Page): Promise<ReservationView[]>;
   confirmPayment(input: { reservationId: string; userId: string }): Promise<SaleView[] | Refusal>;
   /** Without `userId`, the box office cancels whoever's reservation it is (the caller checked the admin role). */
   cancelReservation(input: { reservationId: string; userId?: string }): Promise<ReservationView | Refusal>;
-  listSales(page: { limit: number; offset: number }): Promise<SaleView[]>;
-  userSales(userId: string): Promise<UserSalesView>;
+  listSales(page: Page): Promise<SaleView[]>;
+  /** The page of purchases, with totals over all of the user's purchases. */
+  userSales(userId: string, page: Page): Promise<UserSalesView>;
 }

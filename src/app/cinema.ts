@@ -1,9 +1,10 @@
 import { LRUCache } from 'lru-cache';
 import type { SessionReply } from '../actors/protocol';
-import { resolveSeating, seatLabels, toCents, type SeatingSpec } from '../domain';
+import { fromCents, resolveSeating, seatLabels, toCents, type SeatingSpec } from '../domain';
 import { NotFoundError, Refusal, refusals, ServiceUnavailableError, ValidationError } from '../errors';
 import type { ReservationQueries, ReservationRecord } from '../persistence/reservation-queries';
 import type { SaleQueries } from '../persistence/sale-queries';
+import type { SessionRecord } from '../persistence/session-record';
 import type { SessionStore } from '../persistence/session-store';
 import type { CinemaService, NewSession } from './cinema-service';
 import { domainRefusal } from './domain-errors';
@@ -24,6 +25,8 @@ export interface CinemaDeps {
    * `not-found` (404, with authentication: never a hint that someone else's reservation exists).
    */
   readonly othersReservations?: 'forbidden' | 'not-found';
+  /** SALES_CLOSE_MINUTES_BEFORE in ms: sessions read inactive from then on. */
+  readonly salesCloseMs?: number;
 }
 
 type Accepted = Extract<SessionReply, { ok: true }>;
@@ -33,6 +36,11 @@ function accepted(reply: SessionReply): Accepted | Refusal {
   if (reply.ok) return reply;
   if ('error' in reply) return domainRefusal(reply.error);
   throw new ServiceUnavailableError(`Session unavailable: ${reply.unavailable}`);
+}
+
+/** Cancelling a hold that had already expired: 409, its seats were released by the expiry (README, API). */
+function expiredBeforeCancel(): Refusal {
+  return refusals.conflict('The reservation expired before it was cancelled; its seats were already released', 'Reservation expired');
 }
 
 /** Where a reservation lives and whose it is: both fixed at creation, so they can be remembered. */
@@ -46,6 +54,7 @@ const REMEMBERED_RESERVATIONS = 100_000;
 /** The use cases: writes go to the session's actor, reads of history come from Postgres. */
 export function createCinemaService(deps: CinemaDeps): CinemaService {
   const { sessions, reservations, sales, router, clock, newId } = deps;
+  const view = (record: SessionRecord) => sessionView(record, clock(), deps.salesCloseMs);
   // Confirm and cancel need the reservation's session; reservations made here skip the database read.
   const owners = new LRUCache<string, ReservationOwner>({ max: REMEMBERED_RESERVATIONS });
 
@@ -74,6 +83,9 @@ export function createCinemaService(deps: CinemaDeps): CinemaService {
 
   return {
     async createSession(input) {
+      if (Date.parse(input.startTime) <= clock()) {
+        throw new ValidationError('A session cannot start in the past.', [{ path: 'body.startTime', message: 'must be in the future' }]);
+      }
       const seating = seatingOf(input);
       const record = await sessions.create({
         id: newId(),
@@ -86,15 +98,15 @@ export function createCinemaService(deps: CinemaDeps): CinemaService {
         createdAt: new Date(clock()),
         ...(seating ? { seating } : {}),
       });
-      return sessionView(record);
+      return view(record);
     },
-    async listSessions() {
-      return (await sessions.list()).map(sessionView);
+    async listSessions({ limit, offset }) {
+      return (await sessions.list(limit, offset)).map(view);
     },
     async getSession(sessionId) {
       const record = await sessions.get(sessionId);
       if (!record) throw new NotFoundError(`Session ${sessionId} not found`);
-      return sessionView(record);
+      return view(record);
     },
     availability: (sessionId) => deps.seatMaps.read(sessionId),
 
@@ -114,9 +126,9 @@ export function createCinemaService(deps: CinemaDeps): CinemaService {
       if (!record) throw new NotFoundError(`Reservation ${reservationId} not found`);
       return reservationRecordView(record, clock());
     },
-    async listUserReservations(userId) {
+    async listUserReservations(userId, { limit, offset }) {
       const now = clock();
-      return (await reservations.byUser(userId)).map((r) => reservationRecordView(r, now));
+      return (await reservations.byUser(userId, limit, offset)).map((r) => reservationRecordView(r, now));
     },
 
     async confirmPayment({ reservationId, userId }) {
@@ -141,11 +153,14 @@ export function createCinemaService(deps: CinemaDeps): CinemaService {
       if (!reply.ok && 'error' in reply && reply.error.code === 'RESERVATION_NOT_FOUND') {
         const ended = await endedReservation(reservationId);
         if (ended.status === 'CONFIRMED') return refusals.conflict('The reservation is already paid', 'Reservation confirmed');
+        if (ended.status === 'EXPIRED') return expiredBeforeCancel();
         return reservationRecordView(ended, clock());
       }
       const ok = accepted(reply);
       if (ok instanceof Refusal) return ok;
       if (!ok.reservation) throw new ServiceUnavailableError('The session did not return the reservation');
+      // The hold was past its time: the actor released it as expired, not cancelled.
+      if (ok.reservation.status === 'EXPIRED') return expiredBeforeCancel();
       return reservationView(record.sessionId, ok.reservation);
     },
 
@@ -169,16 +184,15 @@ export function createCinemaService(deps: CinemaDeps): CinemaService {
       if (ok instanceof Refusal) return ok;
       const record = await sessions.get(sessionId);
       if (!record) throw new NotFoundError(`Session ${sessionId} not found`);
-      return sessionView(record);
+      return view(record);
     },
 
     async listSales({ limit, offset }) {
       return (await sales.page(limit, offset)).map(saleView);
     },
-    async userSales(userId) {
-      const purchases = (await sales.byUser(userId)).map(saleView);
-      const totalCents = purchases.reduce((sum, s) => sum + toCents(s.amount), 0);
-      return { userId, totalPurchases: purchases.length, totalAmount: totalCents / 100, purchases };
+    async userSales(userId, { limit, offset }) {
+      const [page, totals] = await Promise.all([sales.byUser(userId, limit, offset), sales.userTotals(userId)]);
+      return { userId, totalPurchases: totals.count, totalAmount: fromCents(totals.totalCents), purchases: page.map(saleView) };
     },
   };
 }

@@ -34,6 +34,10 @@ export function domainRefusal(error: DomainError): Refusal {
       return refusals.conflict('The reservation was cancelled', 'Reservation cancelled');
     case 'RESERVATION_CONFIRMED':
       return refusals.conflict('The reservation is already paid', 'Reservation confirmed');
+    case 'SALES_CLOSED':
+      return refusals.conflict(`Sales for this session closed at ${new Date(error.closedAt).toISOString()}`, 'Sales closed', {
+        closedAt: new Date(error.closedAt).toISOString(),
+      });
     case 'SALE_IDS_MISSING':
       return refusals.unavailable('Internal error while confirming; retry');
     case 'SEATS_NOT_FOR_SALE':

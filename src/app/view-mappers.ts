@@ -5,14 +5,15 @@ import type { SaleRecord } from '../persistence/sale-queries';
 import type { SessionRecord } from '../persistence/session-record';
 import type { ReservationView, SaleView, SessionView } from './views';
 
-export function sessionView(r: SessionRecord): SessionView {
+/** `isActive` is false once sales have closed (the session started, or is about to: SALES_CLOSE_MINUTES_BEFORE). */
+export function sessionView(r: SessionRecord, now: number, salesCloseMs = 0): SessionView {
   return {
     id: r.id,
     movieName: r.movieName,
     startTime: r.startTime.toISOString(),
     roomNumber: r.roomNumber,
     ticketPrice: fromCents(r.priceCents),
-    isActive: r.isActive,
+    isActive: r.isActive && now < r.startTime.getTime() - salesCloseMs,
     totalSeats: r.totalSeats,
     availableSeats: r.availableSeats,
     createdAt: r.createdAt.toISOString(),

@@ -9,7 +9,9 @@ import { rateLimitRedisOptions } from '../http/rate-limit';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { createClusterRouter } from './cluster-router';
+import type { AppliedCommandLog } from '../persistence/applied-command-log';
 import { createKafkaCommandTransport } from './command-transport';
+import { createDeadLetters } from './dead-letters';
 import { createKafka, ensureTopics, topicNames } from './kafka-client';
 import { startKafkaLagSampler } from './kafka-lag';
 import { startKafkaEventFeed, type EventFeed } from './kafka-event-feed';
@@ -39,9 +41,10 @@ export async function createClusterPorts(params: {
   logger: Logger;
   metrics: Metrics;
   clock: () => number;
+  appliedCommands: AppliedCommandLog;
 }): Promise<ClusterPorts> {
   const { config, logger, metrics, clock } = params;
-  const redis = createRedisClients(config.redisUrls, logger);
+  const redis = createRedisClients(config.redisUrls, logger, config.redisCommandTimeoutMs);
   await connectedRedisClients(redis);
   const rateLimitRedis = new Redis(config.redisUrls[0], rateLimitRedisOptions(config.rateLimit.redisTimeoutMs));
   rateLimitRedis.on('error', () => undefined); // the limiter falls back to local counting; the lease clients log outages
@@ -58,7 +61,11 @@ export async function createClusterPorts(params: {
     logger,
     onChange: (n) => metrics.leasesHeld.set(n),
   });
+  const deadLetters = createDeadLetters({ producer, topic: topics.deadLetters, logger, metrics });
   const transport = createKafkaCommandTransport({
+    appliedCommands: params.appliedCommands,
+    deadLetters,
+    clock,
     kafka,
     producer,
     topics,
@@ -91,7 +98,16 @@ export async function createClusterPorts(params: {
       { name: 'kafka', check: async () => void (await admin.fetchTopicMetadata({ topics: [topics.events] })) },
     ],
     expiry(local) {
-      timers = createKafkaExpiryScheduler({ kafka, producer, topics, local, router: () => router as SessionRouter, clock, logger });
+      timers = createKafkaExpiryScheduler({
+        kafka,
+        producer,
+        topics,
+        local,
+        router: () => router as SessionRouter,
+        clock,
+        logger,
+        deadLetters,
+      });
       return timers;
     },
     async followEvents(onEvent) {
@@ -110,7 +126,7 @@ export async function createClusterPorts(params: {
     async start(registry) {
       const clusterRouter = createClusterRouter({ registry, leases, transport, instanceId: config.instanceId });
       router = clusterRouter;
-      await transport.start((sessionId, call) => clusterRouter.handle(sessionId, call));
+      await transport.start((sessionId, call, context) => clusterRouter.handle(sessionId, call, context));
       await timers?.start();
       return clusterRouter;
     },

@@ -2,7 +2,7 @@ import type { SessionReply, SessionRequest } from '../actors/protocol';
 import { SessionOwnedElsewhereError, type SessionRegistry } from '../actors/session-registry';
 import type { LeaseManager, SessionRouter } from '../app/ports';
 import { AppError, NotFoundError, ServiceUnavailableError } from '../errors';
-import type { CommandTransport, ForwardedAnswer, ForwardedCall } from './command-transport';
+import type { CallContext, CommandTransport, ForwardedAnswer, ForwardedCall } from './command-transport';
 
 /** 421 Misdirected Request: the instance asked does not own the session (any more); route again. */
 const MISDIRECTED = 421;
@@ -20,12 +20,12 @@ export function createClusterRouter(params: {
   leases: LeaseManager;
   transport: CommandTransport;
   instanceId: string;
-}): SessionRouter & { handle(sessionId: string, call: ForwardedCall): Promise<ForwardedAnswer> } {
+}): SessionRouter & { handle(sessionId: string, call: ForwardedCall, context?: CallContext): Promise<ForwardedAnswer> } {
   const { registry, leases, transport, instanceId } = params;
 
-  const runLocally = async (sessionId: string, call: ForwardedCall): Promise<ForwardedAnswer> =>
+  const runLocally = async (sessionId: string, call: ForwardedCall, context?: CallContext): Promise<ForwardedAnswer> =>
     call.kind === 'execute'
-      ? { kind: 'reply', reply: await registry.execute(sessionId, call.request) }
+      ? { kind: 'reply', reply: await registry.execute(sessionId, call.request, context) }
       : { kind: 'availability', json: (await registry.availability(sessionId)).toString() };
 
   const route = async (sessionId: string, call: ForwardedCall): Promise<ForwardedAnswer> => {
@@ -66,17 +66,15 @@ export function createClusterRouter(params: {
       if (answer.kind !== 'reply') throw new ServiceUnavailableError('Unexpected answer from the session owner');
       return answer.reply;
     },
-    async availability(sessionId: string): Promise<Buffer> {
-      // Hot path: this instance owns the session, so its cached bytes go out as they are.
-      if (registry.isActive(sessionId)) return registry.availability(sessionId);
-      const answer = unwrap(await route(sessionId, { kind: 'availability' }));
-      if (answer.kind !== 'availability') throw new ServiceUnavailableError('Unexpected answer from the session owner');
-      return Buffer.from(answer.json);
-    },
+    /**
+     * Served here, never forwarded and never taking ownership: from memory when this instance owns the session,
+     * otherwise from its committed rows (what its owner would serve too: owners serve committed state only).
+     */
+    availability: (sessionId: string): Promise<Buffer> => registry.availability(sessionId),
     /** Runs a call forwarded to this instance: only here, never forwarded again. */
-    async handle(sessionId, call) {
+    async handle(sessionId, call, context) {
       try {
-        return await runLocally(sessionId, call);
+        return await runLocally(sessionId, call, context);
       } catch (error) {
         if (error instanceof SessionOwnedElsewhereError) {
           return { kind: 'problem', status: MISDIRECTED, detail: 'not the owner of this session' };

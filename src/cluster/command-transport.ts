@@ -4,6 +4,9 @@ import type { SessionReply, SessionRequest } from '../actors/protocol';
 import { ServiceUnavailableError } from '../errors';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
+import type { AppliedCommandLog } from '../persistence/applied-command-log';
+import type { DeadLetters } from './dead-letters';
+import { CommandEnvelopeSchema, parseEnvelope, ReplyEnvelopeSchema, type CommandEnvelope } from './envelopes';
 import type { Topics } from './kafka-client';
 import { startResilientConsumer, type ResilientConsumer } from './resilient-consumer';
 
@@ -16,22 +19,17 @@ export type ForwardedAnswer =
   | { readonly kind: 'availability'; readonly json: string }
   | { readonly kind: 'problem'; readonly status: number; readonly detail: string };
 
-interface CommandEnvelope {
+/** Who sent a forwarded call and until when it waits: the owner records the id with the change it makes. */
+export interface CallContext {
   readonly commandId: string;
-  readonly from: string;
-  readonly to: string;
-  readonly sessionId: string;
-  readonly call: ForwardedCall;
+  readonly deadline: number;
 }
 
-interface ReplyEnvelope {
-  readonly commandId: string;
-  readonly answer: ForwardedAnswer;
-}
+export type CallHandler = (sessionId: string, call: ForwardedCall, context: CallContext) => Promise<ForwardedAnswer>;
 
 export interface CommandTransport {
   /** Joins the topics; `handle` runs the commands addressed to this instance. Resolves once consuming. */
-  start(handle: (sessionId: string, call: ForwardedCall) => Promise<ForwardedAnswer>): Promise<void>;
+  start(handle: CallHandler): Promise<void>;
   /** Sends a call to `target` and waits for its answer; 503 when none comes in time. */
   call(target: string, sessionId: string, call: ForwardedCall): Promise<ForwardedAnswer>;
   stop(): Promise<void>;
@@ -42,8 +40,12 @@ const REMEMBERED = 10_000;
 /**
  * Commands over Kafka. A command goes on the commands topic keyed by session id (so one session's commands stay
  * in order) and addressed to the owner in a header; the answer comes back on the replies topic. Every instance
- * reads both topics with a consumer group of its own and skips what is not addressed to it. A redelivered command
- * (same id) gets the first answer again instead of running twice.
+ * reads both topics with a consumer group of its own and skips what is not addressed to it.
+ *
+ * Exactly-once effect: a redelivered command (same id) gets the first answer again instead of running twice, from
+ * memory or, after a restart, from the applied-command log written in the commit that made its change. A command
+ * past its caller's deadline is dropped unrun (its caller has already been answered 503). A message that is not a
+ * valid envelope goes to the dead letters and the partition moves on.
  */
 export function createKafkaCommandTransport(params: {
   kafka: Kafka;
@@ -53,8 +55,12 @@ export function createKafkaCommandTransport(params: {
   timeoutMs: number;
   logger: Logger;
   metrics: Metrics;
+  appliedCommands: AppliedCommandLog;
+  deadLetters: DeadLetters;
+  clock?: () => number;
 }): CommandTransport {
-  const { kafka, producer, topics, instanceId, logger, metrics } = params;
+  const { kafka, producer, topics, instanceId, logger, metrics, appliedCommands, deadLetters } = params;
+  const clock = params.clock ?? Date.now;
   const waiting = new Map<string, { resolve: (a: ForwardedAnswer) => void; timer: NodeJS.Timeout }>();
   const answered = new Map<string, Promise<ForwardedAnswer>>();
   let consumer: ResilientConsumer | undefined;
@@ -64,10 +70,26 @@ export function createKafkaCommandTransport(params: {
     if (answered.size > REMEMBERED) answered.delete(answered.keys().next().value as string);
   };
 
-  const onCommand = (envelope: CommandEnvelope, handle: (s: string, c: ForwardedCall) => Promise<ForwardedAnswer>) => {
+  /** The first answer of a command already applied, the refusal of a late one, or the answer of running it now. */
+  const run = async (envelope: CommandEnvelope, handle: CallHandler): Promise<ForwardedAnswer> => {
+    if (envelope.call.kind === 'execute') {
+      const recorded = await appliedCommands.find(envelope.commandId);
+      if (recorded) {
+        metrics.commandsDropped.inc({ reason: 'already-applied' });
+        return { kind: 'reply', reply: recorded };
+      }
+    }
+    if (clock() > envelope.deadline) {
+      metrics.commandsDropped.inc({ reason: 'past-deadline' });
+      return { kind: 'problem', status: 503, detail: 'the command outlived its caller\'s deadline; not run' };
+    }
+    return handle(envelope.sessionId, envelope.call as ForwardedCall, { commandId: envelope.commandId, deadline: envelope.deadline });
+  };
+
+  const onCommand = (envelope: CommandEnvelope, handle: CallHandler) => {
     let answer = answered.get(envelope.commandId);
     if (!answer) {
-      answer = handle(envelope.sessionId, envelope.call).catch(
+      answer = run(envelope, handle).catch(
         (error: unknown): ForwardedAnswer => ({
           kind: 'problem',
           status: typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 503,
@@ -96,17 +118,21 @@ export function createKafkaCommandTransport(params: {
         topics: [topics.commands, topics.replies],
         fromBeginning: false,
         partitionsConsumedConcurrently: 3,
-        eachMessage: async ({ topic, message }) => {
-          if (message.headers?.to?.toString() !== instanceId || !message.value) return;
+        eachMessage: async ({ topic, partition, message }) => {
+          if (message.headers?.to?.toString() !== instanceId) return;
           if (topic === topics.commands) {
-            onCommand(JSON.parse(message.value.toString()) as CommandEnvelope, handle);
+            const parsed = parseEnvelope(CommandEnvelopeSchema, message.value);
+            if (!parsed.ok) return deadLetters.send({ topic, partition, message, reason: parsed.reason, detail: parsed.detail });
+            onCommand(parsed.envelope, handle);
           } else {
-            const reply = JSON.parse(message.value.toString()) as ReplyEnvelope;
+            const parsed = parseEnvelope(ReplyEnvelopeSchema, message.value);
+            if (!parsed.ok) return deadLetters.send({ topic, partition, message, reason: parsed.reason, detail: parsed.detail });
+            const reply = parsed.envelope;
             const w = waiting.get(reply.commandId);
             if (w) {
               clearTimeout(w.timer);
               waiting.delete(reply.commandId);
-              w.resolve(reply.answer);
+              w.resolve(reply.answer as ForwardedAnswer);
             }
           }
         },
@@ -115,7 +141,14 @@ export function createKafkaCommandTransport(params: {
     },
 
     async call(target, sessionId, call) {
-      const envelope: CommandEnvelope = { commandId: randomUUID(), from: instanceId, to: target, sessionId, call };
+      const envelope: CommandEnvelope = {
+        commandId: randomUUID(),
+        from: instanceId,
+        to: target,
+        sessionId,
+        deadline: clock() + params.timeoutMs,
+        call,
+      };
       const answer = new Promise<ForwardedAnswer>((resolve, reject) => {
         const timer = setTimeout(() => {
           waiting.delete(envelope.commandId);

@@ -11,6 +11,8 @@ export interface Topics {
   readonly events: string;
   /** Expiry timers (key = session id): consumed by whichever instance is alive when they fall due. */
   readonly timers: string;
+  /** Messages of the other topics that could not be parsed or handled, with the reason in a header. */
+  readonly deadLetters: string;
 }
 
 export function topicNames(prefix: string): Topics {
@@ -19,6 +21,7 @@ export function topicNames(prefix: string): Topics {
     replies: `${prefix}.replies`,
     events: `${prefix}.events`,
     timers: `${prefix}.timers`,
+    deadLetters: `${prefix}.dead-letters`,
   };
 }
 

@@ -5,13 +5,13 @@ import type { Logger } from '../logger';
  * One ioredis client per Redis node. A node that is down must cost a lease or an owner look-up nothing: commands
  * fail at once while a client is disconnected (no offline queue) and time out quickly otherwise.
  */
-export function createRedisClients(urls: readonly string[], logger: Logger): Redis[] {
+export function createRedisClients(urls: readonly string[], logger: Logger, commandTimeoutMs = 500): Redis[] {
   return urls.map((url) => {
     const client = new Redis(url, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       connectTimeout: 1_000,
-      commandTimeout: 500,
+      commandTimeout: commandTimeoutMs,
       retryStrategy: (times) => Math.min(times * 200, 1_000),
     });
     let down = false;

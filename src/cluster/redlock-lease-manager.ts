@@ -23,9 +23,18 @@ export function createRedlockLeaseManager(params: {
   const held = new Map<string, { lock: Lock; timer: NodeJS.Timeout; controller: AbortController }>();
   const ownerKey = (key: string) => `owner:${key}`;
 
-  const announce = async (key: string) => {
-    await Promise.allSettled(clients.map((c) => c.set(ownerKey(key), instanceId, 'PX', ttlMs)));
-  };
+  /** Resolves once a majority of the nodes settled: a hung node costs nothing while the others answer. */
+  const majority = (operations: Promise<unknown>[]) =>
+    new Promise<void>((resolve) => {
+      let settled = 0;
+      for (const op of operations) {
+        void op.catch(() => undefined).then(() => {
+          settled += 1;
+          if (settled >= Math.floor(operations.length / 2) + 1) resolve();
+        });
+      }
+    });
+  const announce = (key: string) => majority(clients.map((c) => c.set(ownerKey(key), instanceId, 'PX', ttlMs)));
   const forget = async (key: string) => {
     await Promise.allSettled(clients.map((c) => c.eval(RELEASE_OWNER, 1, ownerKey(key), instanceId)));
   };
@@ -93,13 +102,15 @@ export function createRedlockLeaseManager(params: {
     },
     async ownerOf(key) {
       if (held.has(key)) return instanceId;
-      // The first node that names an owner answers; a node that is down or slow does not hold the others up.
+      // The first node that names an owner answers; nobody owns it once a majority said so (the owner writes its
+      // name to every node it reaches, a majority at least). A node that is down or hung does not hold the others up.
       return new Promise<string | null>((resolve) => {
-        let pending = clients.length;
+        let without = 0;
+        const quorum = Math.floor(clients.length / 2) + 1;
         for (const c of clients) {
           c.get(ownerKey(key)).then(
-            (owner) => (owner ? resolve(owner) : --pending === 0 && resolve(null)),
-            () => --pending === 0 && resolve(null),
+            (owner) => (owner ? resolve(owner) : ++without >= quorum && resolve(null)),
+            () => ++without >= quorum && resolve(null),
           );
         }
       });

@@ -52,8 +52,12 @@ export function decideBoxOffice(
         avoidStranding: plan.singleSeatRule !== 'OFF',
       });
       if (!pick.ok) return refuse({ code: 'NO_ADJACENT_SEATS', quantity: command.quantity, largestBlock: pick.largestBlock });
-      const { reservationId, userId, now, ttlMs, maxSeats, maxSeatsPerUser } = command;
-      const hold: HoldSeats = { type: 'HoldSeats', reservationId, userId, seatNumbers: pick.seats, now, ttlMs, maxSeats, maxSeatsPerUser };
+      const { reservationId, userId, now, ttlMs, maxSeats, maxSeatsPerUser, salesCloseMs } = command;
+      const hold: HoldSeats = {
+        type: 'HoldSeats',
+        ...{ reservationId, userId, seatNumbers: pick.seats, now, ttlMs, maxSeats, maxSeatsPerUser },
+        ...(salesCloseMs === undefined ? {} : { salesCloseMs }),
+      };
       return holdSeats(hold, state, { strandingChecked: true });
     }
     case 'ExtendHold': {

@@ -10,6 +10,8 @@ export type SessionCommand =
       readonly maxSeats: number;
       /** Seats one user may hold or have bought in this session (MAX_SEATS_PER_USER_PER_SESSION). */
       readonly maxSeatsPerUser: number;
+      /** Sales close this long before the session starts (0, the default: at its start). */
+      readonly salesCloseMs?: number;
     }
   | {
       readonly type: 'ConfirmPayment';
@@ -18,6 +20,8 @@ export type SessionCommand =
       readonly now: number;
       /** One new id per seat of the reservation, used for its sales. */
       readonly saleIds: readonly string[];
+      /** As on HoldSeats. */
+      readonly salesCloseMs?: number;
     }
   | { readonly type: 'CancelReservation'; readonly reservationId: string; readonly userId: string; readonly now: number }
   | { readonly type: 'ExpireDue'; readonly now: number }
@@ -38,6 +42,8 @@ export type BoxOfficeCommand =
       readonly maxSeats: number;
       /** Seats one user may hold or have bought in this session (MAX_SEATS_PER_USER_PER_SESSION). */
       readonly maxSeatsPerUser: number;
+      /** Sales close this long before the session starts (SALES_CLOSE_MINUTES_BEFORE); 0 when absent. */
+      readonly salesCloseMs?: number;
     }
   | {
       readonly type: 'ExtendHold';

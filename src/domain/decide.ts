@@ -3,6 +3,7 @@ import type { DomainError } from './domain-error';
 import type { SessionEvent } from './events';
 import { decideBoxOffice, freeSeatsAt } from './box-office';
 import { seatLimitExceeded } from './seat-limit';
+import { salesClosed } from './sales-window';
 import { seatSet } from './seat-layout';
 import { priceOfSeats, seatingPlan } from './seating';
 import { dueHolds, type Reservation, type SessionState } from './session-state';
@@ -53,6 +54,7 @@ function decideHold(
     return same ? accept([]) : refuse({ code: 'RESERVATION_ID_TAKEN' });
   }
   if (state.cancelledAt !== undefined) return refuse({ code: 'SESSION_CANCELLED' });
+  if (salesClosed(state.info, now, command.salesCloseMs)) return refuse(closed(state, command.salesCloseMs));
   if (seatNumbers.length === 0) return refuse({ code: 'NO_SEATS' });
   if (seatNumbers.length > command.maxSeats) return refuse({ code: 'TOO_MANY_SEATS', max: command.maxSeats });
   const duplicates = seatNumbers.filter((s, i) => seatNumbers.indexOf(s) !== i);
@@ -100,6 +102,7 @@ function decideConfirm(command: Extract<SessionCommand, { type: 'ConfirmPayment'
   if (r.userId !== command.userId) return refuse({ code: 'NOT_RESERVATION_OWNER' });
   if (r.status === 'CONFIRMED') return accept([]);
   if (r.expiresAt <= command.now) return refuse({ code: 'RESERVATION_EXPIRED' });
+  if (salesClosed(state.info, command.now, command.salesCloseMs)) return refuse(closed(state, command.salesCloseMs));
   if (command.saleIds.length < r.seatNumbers.length) return refuse({ code: 'SALE_IDS_MISSING' });
   const plan = seatingPlan(state.info);
   return accept([
@@ -124,6 +127,10 @@ function decideCancel(command: Extract<SessionCommand, { type: 'CancelReservatio
   if (r.status === 'CONFIRMED') return refuse({ code: 'RESERVATION_CONFIRMED' });
   if (r.expiresAt <= command.now) return accept([expiredEvent(r, command.now)]);
   return accept([{ type: 'reservation.cancelled', reservationId: r.id, seatNumbers: r.seatNumbers, at: command.now }]);
+}
+
+function closed(state: SessionState, closeMs = 0): DomainError {
+  return { code: 'SALES_CLOSED', closedAt: Date.parse(state.info.startTime) - closeMs };
 }
 
 function sameSeats(a: readonly string[], b: readonly string[]): boolean {

@@ -13,6 +13,7 @@ export type DomainError =
   | { readonly code: 'RESERVATION_CANCELLED' }
   | { readonly code: 'RESERVATION_CONFIRMED' }
   | { readonly code: 'SALE_IDS_MISSING' }
+  | { readonly code: 'SALES_CLOSED'; readonly closedAt: number }
   // the box office's rules
   | { readonly code: 'SEATS_NOT_FOR_SALE'; readonly seats: readonly string[] }
   | { readonly code: 'UNKNOWN_CATEGORY'; readonly category: string }

@@ -6,6 +6,7 @@ export * from './domain-error';
 export * from './events';
 export * from './evolve';
 export * from './money';
+export * from './sales-window';
 export * from './seat-layout';
 export * from './seating';
 export * from './seat-limit';

@@ -9,7 +9,7 @@ import type { Logger, RequestScope } from '../logger';
 import type { Metrics } from '../metrics';
 import { authenticate } from './authenticate';
 import { buildOpenApiDocument } from './openapi';
-import { notFound, problemHandler } from './problem';
+import { methodNotAllowed, notFound, problemHandler } from './problem';
 import { rateLimiter } from './rate-limit';
 import { requestContext } from './request-context';
 import type { SeatMapFeed } from '../app/ports';
@@ -79,11 +79,12 @@ export function createApp(deps: AppDeps): express.Express {
   );
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
 
+  const document = buildOpenApiDocument({ maxSeats: config.maxSeatsPerReservation });
   app.use(
     operationRoutes({
       healthChecks: deps.healthChecks,
       metrics: deps.metrics,
-      document: buildOpenApiDocument({ maxSeats: config.maxSeatsPerReservation }),
+      document,
       isAccepting: deps.isAccepting ?? (() => true),
       authMode: deps.verifier ? 'jwt' : 'open',
       metricsAccess: config.metricsOnApiPort === false ? 'elsewhere' : 'admins',
@@ -102,6 +103,7 @@ export function createApp(deps: AppDeps): express.Express {
   );
   app.use(salesRoutes({ service, logger }));
 
+  app.use(methodNotAllowed(document));
   app.use(notFound());
   app.use(problemHandler({ logger }));
   return app;

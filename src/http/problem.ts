@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
 import {
   AppError,
+  MethodNotAllowedError,
   NotFoundError,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
@@ -151,6 +152,27 @@ export function problemHandler(deps: { logger: Logger }): ErrorRequestHandler {
       return;
     }
     res.status(problem.status).set(problem.headers).json(problem.body);
+  };
+}
+
+/**
+ * 405 with `Allow` for a method that a documented path does not support (DELETE /sessions/{id}); the paths and their
+ * methods come from the OpenAPI document, so the two cannot drift apart. GET implies HEAD.
+ */
+export function methodNotAllowed(document: { paths?: Record<string, object | undefined> }): RequestHandler {
+  const routes = Object.entries(document.paths ?? {}).map(([template, item]) => {
+    const pattern = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+');
+    const methods = Object.keys(item ?? {})
+      .filter((m) => ['get', 'put', 'post', 'delete', 'patch'].includes(m))
+      .map((m) => m.toUpperCase());
+    return { pattern: new RegExp(`^${pattern}/?$`), methods };
+  });
+  return (req, _res, next) => {
+    const allow = new Set<string>();
+    for (const route of routes) if (route.pattern.test(req.path)) route.methods.forEach((m) => allow.add(m));
+    if (allow.size === 0 || allow.has(req.method)) return next();
+    if (allow.has('GET')) allow.add('HEAD');
+    next(new MethodNotAllowedError(req.method, req.path.slice(0, 200), [...allow].sort()));
   };
 }
 

@@ -9,21 +9,37 @@ import { z } from './zod';
 /** Row letters then a seat number from 1: A1, B10, AA3. */
 export const SEAT_LABEL = /^[A-Z]+[1-9][0-9]*$/;
 
-/** Upper bound on a ticket price, so that cents stay exact integers even summed over a whole session. */
-export const MAX_TICKET_PRICE = 1_000_000_000;
+/**
+ * Upper bound on a ticket price: 1,000,000.00 is 100,000,000 cents, well inside the int4 price and sale columns
+ * (2,147,483,647), and a whole session's takings (2,000 seats) stay exact in a JS number and in bigint columns.
+ */
+export const MAX_TICKET_PRICE = 1_000_000;
+
+/** Largest session (seats) and largest row: the seat map of 2,000 seats is served from memory. */
+export const MAX_SEATS_PER_SESSION = 2000;
+export const MAX_SEATS_PER_ROW = 50;
+
+/**
+ * C0 and C1 control characters (NUL, ESC, DEL, NEL, ...) and lone UTF-16 surrogates. Postgres refuses NUL in text
+ * and jsonb, and the others have no business in a name: a client's data must never reach a commit and fail it.
+ */
+const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** A string of `min`..`max` UTF-16 units (so at most `max` characters, what a varchar(max) holds) with no control characters. */
+export const plainText = (min: number, max: number) =>
+  z.string().min(min).max(max).refine((s) => !UNSAFE_TEXT.test(s), 'must not contain control characters');
+
+/** At most two decimals, checked on the number's shortest decimal form (no floating-point remainder). */
+const TWO_DECIMALS = /^\d+(\.\d{1,2})?$/;
 
 const uuid = (description: string) => z.uuid().openapi({ description, example: '3f6c1e9a-8a5e-4d8b-9d0b-2a1f4b7c9e10' });
 
-export const userIdSchema = z
-  .string()
-  .min(1)
-  .max(100)
-  .openapi({
-    description:
-      "The user who holds or buys the seats. With a bearer token it may be left out (it is the token's sub); " +
-      'only an admin may name another user. Required in open mode.',
-    example: 'user-42',
-  });
+export const userIdSchema = plainText(1, 100).openapi({
+  description:
+    "The user who holds or buys the seats. With a bearer token it may be left out (it is the token's sub); " +
+    'only an admin may name another user. Required in open mode.',
+  example: 'user-42',
+});
 
 export const seatLabelSchema = z
   .string()
@@ -33,19 +49,30 @@ export const seatLabelSchema = z
 
 export const newSessionSchema = z
   .object({
-    movieName: z.string().min(1).max(200).openapi({ example: 'Interstellar' }),
+    movieName: plainText(1, 200).openapi({ description: '1 to 200 characters, no control characters', example: 'Interstellar' }),
     startTime: z.iso
       .datetime({ offset: true })
       .openapi({ description: 'ISO 8601 date-time with Z or an offset', example: '2030-01-01T20:00:00Z' }),
-    roomNumber: z.string().min(1).max(50).openapi({ example: 'Room 1' }),
+    roomNumber: plainText(1, 50).openapi({ description: '1 to 50 characters, no control characters', example: 'Room 1' }),
     ticketPrice: z
       .number()
       .min(0)
       .max(MAX_TICKET_PRICE)
-      .multipleOf(0.01, 'must have at most 2 decimals')
-      .openapi({ description: 'Price of one seat, at most 2 decimals', multipleOf: 0.01, example: 25 }),
-    numberOfSeats: z.number().int().min(1).max(2000).openapi({ example: 16 }),
-    seatsPerRow: z.number().int().min(1).max(50).default(10).openapi({ description: 'Seats per row (default 10)' }),
+      .refine((v) => TWO_DECIMALS.test(String(v)), 'must have at most 2 decimals')
+      .openapi({ description: `Price of one seat, 0 to ${MAX_TICKET_PRICE.toFixed(2)}, at most 2 decimals`, example: 25 }),
+    numberOfSeats: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_SEATS_PER_SESSION)
+      .openapi({ description: `Seats of the session, 1 to ${MAX_SEATS_PER_SESSION}`, example: 16 }),
+    seatsPerRow: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_SEATS_PER_ROW)
+      .default(10)
+      .openapi({ description: `Seats per row, 1 to ${MAX_SEATS_PER_ROW} (default 10)` }),
     layout: seatingLayoutSchema.optional(),
   })
   .openapi('NewSession');
@@ -123,10 +150,24 @@ export const userIdParamsSchema = z.object({
 const queryInt = (min: number, max: number) =>
   z.preprocess((v) => (typeof v === 'string' && /^\d{1,16}$/.test(v) ? Number(v) : v), z.number({ error: 'must be a whole number' }).int().min(min).max(max));
 
-export const salesQuerySchema = z.object({
-  limit: queryInt(1, 1000).default(100).openapi({ description: 'Page size (1..1000)' }),
-  offset: queryInt(0, Number.MAX_SAFE_INTEGER).default(0).openapi({ description: 'Sales to skip' }),
+/** Every list is paged: `limit` items (default 100, at most 1000) after skipping `offset` (at most 1,000,000). */
+export const PAGE_DEFAULT_LIMIT = 100;
+export const PAGE_MAX_LIMIT = 1000;
+export const PAGE_MAX_OFFSET = 1_000_000;
+
+export const pageQuerySchema = z.object({
+  limit: queryInt(1, PAGE_MAX_LIMIT)
+    .default(PAGE_DEFAULT_LIMIT)
+    .openapi({ description: `Page size, 1 to ${PAGE_MAX_LIMIT} (default ${PAGE_DEFAULT_LIMIT})` }),
+  offset: queryInt(0, PAGE_MAX_OFFSET)
+    .default(0)
+    .openapi({ description: `Items to skip, 0 to ${PAGE_MAX_OFFSET} (default 0)` }),
 });
+
+export type PageQuery = z.output<typeof pageQuerySchema>;
+
+/** GET /sales pages like every other list. */
+export const salesQuerySchema = pageQuerySchema;
 
 /** `Idempotency-Key` (IETF draft): 1..255 visible ASCII characters. */
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;

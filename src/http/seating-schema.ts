@@ -5,7 +5,8 @@ import { z } from './zod';
  * for sale, wheelchair spaces, aisles, the rows best available prefers and the single-seat rule. Its shape is checked
  * here; whether it fits the room (no overlap, no seat without a category) is the domain's `resolveSeating`.
  */
-const MAX_PRICE = 1_000_000_000;
+/** As MAX_TICKET_PRICE (schemas.ts): a category's price in cents must fit the int4 price and sale columns. */
+const MAX_PRICE = 1_000_000;
 const seatRef = z
   .string()
   .max(25)

@@ -1,11 +1,12 @@
 import { DataSource } from 'typeorm';
-import type { DatabaseConfig } from '../config';
+import type { DatabaseConfig, DatabaseTimeouts } from '../config';
 import { startEmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded-postgres';
 import { entities } from './entities';
 import { InitialSchema1764374400000 } from './migrations/1764374400000-initial-schema';
+import { AppliedCommands1764600000000 } from './migrations/1764600000000-applied-commands';
 import { BoxOffice1764800000000 } from './migrations/1764800000000-box-office';
 
-export const migrations = [InitialSchema1764374400000, BoxOffice1764800000000];
+export const migrations = [InitialSchema1764374400000, AppliedCommands1764600000000, BoxOffice1764800000000];
 
 /** The service's database: the typeorm data source and, in the embedded mode, the server it started. */
 export interface Database {
@@ -20,7 +21,7 @@ export interface Database {
  */
 export async function openDatabase(
   config: DatabaseConfig,
-  options: { poolSize?: number; log?: EmbeddedPostgresOptions['log'] } = {},
+  options: { poolSize?: number; log?: EmbeddedPostgresOptions['log']; timeouts?: DatabaseTimeouts } = {},
 ): Promise<Database> {
   if (config.kind === 'postgres') {
     const dataSource = await openDataSource(config, options);
@@ -46,15 +47,29 @@ export async function openDatabase(
   };
 }
 
+const DEFAULT_TIMEOUTS: DatabaseTimeouts = { statementMs: 5_000, lockMs: 2_000 };
+
 /**
  * Connects to the Postgres server at `url` and brings its schema up to date with the migrations (never
- * `synchronize`).
+ * `synchronize`). Every connection has a statement_timeout and a lock_timeout, and the client gives up on a query a
+ * second after the statement timeout (a server or network that hangs): so an activation (two statements) and a
+ * commit (one) have a deadline.
  */
-export async function openDataSource(config: { readonly url: string }, options: { poolSize?: number } = {}): Promise<DataSource> {
+export async function openDataSource(
+  config: { readonly url: string },
+  options: { poolSize?: number; timeouts?: DatabaseTimeouts } = {},
+): Promise<DataSource> {
+  const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
   const dataSource = new DataSource({
     type: 'postgres',
     url: config.url,
     poolSize: options.poolSize ?? 10,
+    extra: {
+      statement_timeout: timeouts.statementMs,
+      lock_timeout: timeouts.lockMs,
+      query_timeout: timeouts.statementMs + 1_000,
+      idle_in_transaction_session_timeout: timeouts.statementMs * 2,
+    },
     entities,
     migrations,
     migrationsRun: false,
@@ -75,10 +90,15 @@ export async function openDataSource(config: { readonly url: string }, options: 
 async function migrate(dataSource: DataSource): Promise<void> {
   const lockHolder = dataSource.createQueryRunner();
   try {
+    // Waiting for another instance's migrations is not bounded by the statement timeout.
+    await lockHolder.query('SET statement_timeout = 0');
     await lockHolder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await dataSource.runMigrations({ transaction: 'all' });
   } finally {
-    await lockHolder.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).finally(() => lockHolder.release());
+    await lockHolder
+      .query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK])
+      .then(() => lockHolder.query('RESET statement_timeout'))
+      .finally(() => lockHolder.release());
   }
 }
 

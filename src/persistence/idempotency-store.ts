@@ -1,11 +1,11 @@
 import type { DataSource } from 'typeorm';
 import type { IdempotencyBegin, IdempotencyStore } from '../app/idempotency';
+import { IDEMPOTENCY_KEEP_HOURS as KEEP_HOURS } from './idempotency-purge';
 
-const KEEP_HOURS = 24;
 /** Longer than any request may run (the command timeout is seconds). */
 const STALE_CLAIM_SECONDS = 120;
 
-/** Idempotency keys in Postgres, so every instance sees the same claims; a key is kept 24 hours. */
+/** Idempotency keys in Postgres, so every instance sees the same claims; a key is kept 24 hours (then purged). */
 export function createIdempotencyStore(dataSource: DataSource): IdempotencyStore {
   return {
     async begin(scope, key, fingerprint): Promise<IdempotencyBegin> {

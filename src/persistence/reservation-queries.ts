@@ -15,7 +15,8 @@ export interface ReservationRecord {
 
 export interface ReservationQueries {
   byId(id: string): Promise<ReservationRecord | null>;
-  byUser(userId: string): Promise<ReservationRecord[]>;
+  /** Newest first. */
+  byUser(userId: string, limit: number, offset: number): Promise<ReservationRecord[]>;
 }
 
 function toRecord(row: ReservationRow): ReservationRecord {
@@ -39,8 +40,8 @@ export function createReservationQueries(dataSource: DataSource): ReservationQue
       const row = await repo.findOneBy({ id });
       return row ? toRecord(row) : null;
     },
-    async byUser(userId) {
-      const rows = await repo.find({ where: { userId }, order: { createdAt: 'DESC', id: 'ASC' } });
+    async byUser(userId, limit, offset) {
+      const rows = await repo.find({ where: { userId }, order: { createdAt: 'DESC', id: 'ASC' }, take: limit, skip: offset });
       return rows.map(toRecord);
     },
   };

@@ -17,7 +17,9 @@ export interface SaleRecord {
 
 export interface SaleQueries {
   page(limit: number, offset: number): Promise<SaleRecord[]>;
-  byUser(userId: string): Promise<SaleRecord[]>;
+  byUser(userId: string, limit: number, offset: number): Promise<SaleRecord[]>;
+  /** How many seats the user bought and what they paid, over all their sales (not one page). */
+  userTotals(userId: string): Promise<{ count: number; totalCents: number }>;
   byReservation(reservationId: string): Promise<SaleRecord[]>;
 }
 
@@ -63,7 +65,15 @@ export function createSaleQueries(dataSource: DataSource): SaleQueries {
   return {
     page: (limit, offset) =>
       run(`${SELECT_SALES} ORDER BY s.paid_at DESC, s.id LIMIT $1 OFFSET $2`, [limit, offset]),
-    byUser: (userId) => run(`${SELECT_SALES} WHERE s.user_id = $1 ORDER BY s.paid_at DESC, s.id`, [userId]),
+    byUser: (userId, limit, offset) =>
+      run(`${SELECT_SALES} WHERE s.user_id = $1 ORDER BY s.paid_at DESC, s.id LIMIT $2 OFFSET $3`, [userId, limit, offset]),
+    async userTotals(userId) {
+      const [row]: { count: string | number; total: string | number }[] = await dataSource.query(
+        `SELECT count(*) AS count, coalesce(sum(amount_cents), 0) AS total FROM sales WHERE user_id = $1`,
+        [userId],
+      );
+      return { count: Number(row?.count ?? 0), totalCents: Number(row?.total ?? 0) };
+    },
     byReservation: (reservationId) =>
       run(`${SELECT_SALES} WHERE s.reservation_id = $1 ORDER BY s.seat_number`, [reservationId]),
   };

@@ -24,11 +24,15 @@ export interface CommitBatch {
   readonly state: SessionState;
   /** The session's version after the batch: each event counts one, so the batch's events are numbered up to it. */
   readonly version: number;
+  /** Forwarded commands whose change this batch holds, with their answers (see applied-command-log.ts). */
+  readonly commands?: readonly { readonly commandId: string; readonly reply: unknown }[];
 }
 
 export interface SeatStateStore {
   /** Takes the session over: bumps its epoch (fencing out any older owner) and loads its committed seat state. */
   activate(sessionId: string): Promise<Activation | null>;
+  /** The committed seat state, read only: no epoch bump, no lease (for reads of sessions not active here). */
+  read(sessionId: string): Promise<{ state: SessionState; version: number } | null>;
   /** Commits a batch, or throws FencedWriteError (and changes nothing) when the epoch moved on. */
   commit(batch: CommitBatch): Promise<void>;
   /** Sessions with pending holds and the time the earliest of them expires. */
@@ -39,6 +43,9 @@ export interface SeatStateStore {
  * One statement commits a whole batch: every part joins the `fence` row, which exists only while the session's
  * epoch is still the writer's. A stale writer's statement therefore writes nothing at all, and the row lock taken
  * by the fence makes a concurrent epoch bump wait until this commit is done. One round trip per batch.
+ * A reservation is inserted once: a second insert of its id (a replayed hold) fails the statement, and the
+ * `reservation_status_final` trigger fails it when an ended reservation would change status, so nothing ended comes
+ * back. Forwarded commands are recorded with their answers in the same statement.
  */
 const COMMIT_SQL = `
   WITH fence AS (
@@ -50,7 +57,6 @@ const COMMIT_SQL = `
     SELECT x.id, fence.id, x.user_id, x.seat_numbers, x.status, x.amount_cents, x.expires_at, x.created_at, $8, x.extensions
       FROM fence, jsonb_to_recordset($4::jsonb) AS x(id uuid, user_id varchar, seat_numbers jsonb, status varchar,
            amount_cents bigint, expires_at timestamptz, created_at timestamptz, extensions integer)
-    ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at
     RETURNING 1
   ), changed AS (
     UPDATE reservations SET status = x.status, updated_at = $8,
@@ -74,16 +80,47 @@ const COMMIT_SQL = `
     SELECT fence.id, $2, x.type, x.payload, $8
       FROM fence, jsonb_to_recordset($6::jsonb) AS x(type varchar, payload json)
     RETURNING 1
+  ), recorded AS (
+    INSERT INTO applied_commands (command_id, session_id, reply, applied_at)
+    SELECT x.command_id, fence.id, x.reply, $8
+      FROM fence, jsonb_to_recordset($13::jsonb) AS x(command_id uuid, reply jsonb)
+    ON CONFLICT (command_id) DO NOTHING
+    RETURNING 1
   ), header AS (
     UPDATE session_snapshots SET epoch = $2, version = $12, next_expiry_at = $7, updated_at = $8
       FROM fence WHERE session_snapshots.session_id = fence.id
     RETURNING 1
   )
   SELECT (SELECT count(*) FROM fence) AS fenced,
-         (SELECT count(*) FROM inserted) + (SELECT count(*) FROM changed) + (SELECT count(*) FROM sold) + (SELECT count(*) FROM refunded) + (SELECT count(*) FROM published)
-           + (SELECT count(*) FROM header) AS written`;
+         (SELECT count(*) FROM inserted) + (SELECT count(*) FROM changed) + (SELECT count(*) FROM sold) + (SELECT count(*) FROM refunded)
+           + (SELECT count(*) FROM published) + (SELECT count(*) FROM recorded) + (SELECT count(*) FROM header) AS written`;
 
 export function createSeatStateStore(dataSource: DataSource): SeatStateStore {
+  /**
+   * The committed seat state, rebuilt from the session's pending and confirmed reservations and its sales. One
+   * statement reads both, so a reader that races a commit sees all of it or none of it.
+   */
+  const load = async (sessionId: string): Promise<{ record: SessionRecord; state: SessionState; version: number } | null> => {
+    const [row, [rows]] = await Promise.all([
+      dataSource.getRepository(SessionEntity).findOneBy({ id: sessionId }),
+      dataSource.query(
+        `SELECT
+           (SELECT coalesce(json_agg(r), '[]') FROM (
+              SELECT id, user_id, seat_numbers, status, amount_cents, expires_at, created_at, extensions
+                FROM reservations WHERE session_id = $1 AND status IN ('PENDING', 'CONFIRMED')) r) AS reservations,
+           (SELECT coalesce(json_agg(s), '[]') FROM (
+              SELECT id, reservation_id, seat_number, amount_cents, paid_at FROM sales WHERE session_id = $1) s) AS sales,
+           (SELECT version FROM session_snapshots WHERE session_id = $1) AS version`,
+        [sessionId],
+      ) as Promise<{ reservations: ReservationStateRow[]; sales: SaleStateRow[]; version: string | number | null }[]>,
+    ]);
+    if (!row) return null;
+    const record = toSessionRecord(row);
+    const state = seatStateFromRows(sessionInfo(record), rows.reservations, rows.sales);
+    const cancelled = record.cancelledAt ? { cancelledAt: record.cancelledAt.getTime() } : {};
+    return { record, state: { ...state, ...cancelled }, version: Number(rows.version ?? 0) };
+  };
+
   return {
     async activate(sessionId) {
       // The bump is its own statement (no transaction held open): once it is done, an older owner can no longer
@@ -95,33 +132,17 @@ export function createSeatStateStore(dataSource: DataSource): SeatStateStore {
         [sessionId],
       );
       if (bumped.length === 0) return null;
-      const [row, reservations, sales, header] = await Promise.all([
-        dataSource.getRepository(SessionEntity).findOneByOrFail({ id: sessionId }),
-        dataSource.query(
-          `SELECT id, user_id, seat_numbers, status, amount_cents, expires_at, created_at, extensions
-             FROM reservations WHERE session_id = $1 AND status IN ('PENDING', 'CONFIRMED')`,
-          [sessionId],
-        ) as Promise<ReservationStateRow[]>,
-        dataSource.query(
-          `SELECT id, reservation_id, seat_number, amount_cents, paid_at FROM sales WHERE session_id = $1`,
-          [sessionId],
-        ) as Promise<SaleStateRow[]>,
-        dataSource.query(`SELECT version FROM session_snapshots WHERE session_id = $1`, [sessionId]) as Promise<
-          { version: string | number }[]
-        >,
-      ]);
-      const record = toSessionRecord(row);
-      const state = seatStateFromRows(sessionInfo(record), reservations, sales);
-      const cancelled = record.cancelledAt ? { cancelledAt: record.cancelledAt.getTime() } : {};
-      return {
-        record,
-        epoch: Number(bumped[0].epoch),
-        state: { ...state, ...cancelled },
-        version: Number(header[0]?.version ?? 0),
-      };
+      const loaded = await load(sessionId);
+      if (!loaded) return null;
+      return { record: loaded.record, epoch: Number(bumped[0].epoch), state: loaded.state, version: loaded.version };
     },
 
-    async commit({ sessionId, epoch, events, state, version }) {
+    async read(sessionId) {
+      const loaded = await load(sessionId);
+      return loaded ? { state: loaded.state, version: loaded.version } : null;
+    },
+
+    async commit({ sessionId, epoch, events, state, version, commands = [] }) {
       const { inserts, statusChanges } = reservationWrites(events);
       // A sale refunded in the batch that made it is inserted refunded (the CTEs of one statement see one snapshot).
       const refunds = new Map<string, string>();
@@ -155,6 +176,7 @@ export function createSeatStateStore(dataSource: DataSource): SeatStateStore {
         state.cancelledAt === undefined ? null : new Date(state.cancelledAt),
         JSON.stringify([...refunds].map(([id, at]) => ({ id, at }))),
         version,
+        JSON.stringify(commands.map((c) => ({ command_id: c.commandId, reply: c.reply }))),
       ]);
       if (Number(result?.fenced ?? 0) === 0) throw new FencedWriteError(sessionId, epoch);
     },

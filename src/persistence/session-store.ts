@@ -9,7 +9,8 @@ export type NewSessionRecord = Omit<SessionRecord, 'availableSeats' | 'isActive'
 
 export interface SessionStore {
   create(session: NewSessionRecord): Promise<SessionRecord>;
-  list(): Promise<SessionRecord[]>;
+  /** Soonest first. */
+  list(limit: number, offset: number): Promise<SessionRecord[]>;
   get(id: string): Promise<SessionRecord | null>;
 }
 
@@ -54,8 +55,8 @@ export function createSessionStore(dataSource: DataSource): SessionStore {
       });
       return record;
     },
-    async list() {
-      const rows = await repo.find({ order: { startTime: 'ASC', id: 'ASC' } });
+    async list(limit, offset) {
+      const rows = await repo.find({ order: { startTime: 'ASC', id: 'ASC' }, take: limit, skip: offset });
       return rows.map(toSessionRecord);
     },
     async get(id) {

@@ -4,7 +4,8 @@ import type { ReadModel } from './read-model';
 
 /**
  * Answers every availability read on this instance: from the session's actor when this instance owns it, from the
- * read model otherwise (cluster). On one instance (no read model) the actor always answers, activating the session.
+ * read model otherwise (cluster). On one instance (no read model) the registry answers: from the actor when the
+ * session is active, else from the committed rows (a read never activates a session).
  */
 export function createAvailabilityReader(params: { registry: SessionRegistry; readModel?: ReadModel }): AvailabilityReader {
   const { registry, readModel } = params;

@@ -137,7 +137,7 @@ const CASES: BadCase[] = [
 
   // Unknown routes.
   { what: 'an unknown route', send: (api) => api.get('/no/such/route'), status: 404 },
-  { what: 'an unknown method on a known path', send: (api, f) => api.delete(`/sessions/${f.sessionId}`), status: [404, 405] },
+  { what: 'an unknown method on a known path', send: (api, f) => api.delete(`/sessions/${f.sessionId}`), status: 405 },
   { what: 'a POST to an unknown route', send: (api) => api.post('/tickets').send({ a: 1 }), status: 404 },
 ];
 

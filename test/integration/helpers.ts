@@ -122,7 +122,7 @@ export interface InstanceContext {
 /**
  * Starts one instance on a fresh store for the enclosing describe block: registers a `beforeAll` that creates the
  * store, starts the instance with `env` and makes the agent, and an `afterAll` that closes the instance and cleans the
- * store up. `listen: true` serves the instance on a real socket (see `listening`) instead of in-process.
+ * store up. `clock` replaces the instance's clock (a test may move time forward). `listen: true` serves the instance on a real socket (see `listening`) instead of in-process.
  *
  * The fields of the returned object are filled in by that `beforeAll`: they are only valid inside hooks and tests
  * (registered after this call), never while the describe callback runs. Read them through the object at use time
@@ -131,12 +131,12 @@ export interface InstanceContext {
 export function useInstance(
   storage: Storage,
   env: Record<string, string> = {},
-  options: { listen?: boolean } = {},
+  options: { listen?: boolean; clock?: () => number } = {},
 ): InstanceContext {
   const ctx = {} as InstanceContext;
   beforeAll(async () => {
     ctx.store = await createTestStore(storage);
-    ctx.instance = await startInstance(ctx.store, env);
+    ctx.instance = await startInstance(ctx.store, env, { clock: options.clock });
     ctx.api = options.listen ? (await listening(ctx.instance)).agent : request(ctx.instance.app);
   });
   afterAll(async () => {

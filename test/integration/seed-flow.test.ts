@@ -8,7 +8,7 @@ describe.each(storages())('the seed complete flow on %s', (storage) => {
   // The seed's exact body.
   const seedBody = {
     movieName: 'Filme Teste',
-    startTime: '2026-02-15T19:00:00Z',
+    startTime: '2030-02-15T19:00:00Z',
     roomNumber: 'Sala 1',
     ticketPrice: 25.0,
     numberOfSeats: 1,
@@ -39,7 +39,7 @@ describe.each(storages())('the seed complete flow on %s', (storage) => {
       status: 'ON_SALE',
       categories: [{ name: 'STANDARD', price: 25 }],
     });
-    expect(new Date(res.body.startTime).toISOString()).toBe('2026-02-15T19:00:00.000Z');
+    expect(new Date(res.body.startTime).toISOString()).toBe('2030-02-15T19:00:00.000Z');
     expect(res.headers.location).toBe(`/sessions/${res.body.id}`);
     sessionId = res.body.id;
 
@@ -128,7 +128,7 @@ describe.each(storages())('the seed complete flow on %s', (storage) => {
         paidAt: expect.stringMatching(ISO_DATE_TIME),
       },
     ]);
-    expect(new Date(res.body[0].sessionStartTime).toISOString()).toBe('2026-02-15T19:00:00.000Z');
+    expect(new Date(res.body[0].sessionStartTime).toISOString()).toBe('2030-02-15T19:00:00.000Z');
     sales = res.body;
   });
 

@@ -27,7 +27,7 @@ describe.each(storages())('the seat-state store on %s', (storage) => {
     await createSessionStore(dataSource).create({
       id,
       movieName: 'Fencing',
-      startTime: new Date('2026-02-15T19:00:00Z'),
+      startTime: new Date('2030-02-15T19:00:00Z'),
       roomNumber: '1',
       priceCents: 1000,
       totalSeats: 4,

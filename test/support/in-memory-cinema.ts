@@ -112,19 +112,26 @@ export function inMemoryCinema(options: { start?: number } = {}) {
       tables.sessions.set(record.id, record);
       return record;
     },
-    list: async () => [...tables.sessions.values()].sort((a, b) => +a.startTime - +b.startTime || a.id.localeCompare(b.id)),
+    list: async (limit, offset) =>
+      [...tables.sessions.values()].sort((a, b) => +a.startTime - +b.startTime || a.id.localeCompare(b.id)).slice(offset, offset + limit),
     get: async (id) => tables.sessions.get(id) ?? null,
   };
   const reservations: ReservationQueries = {
     byId: async (id) => tables.reservations.get(id) ?? null,
-    byUser: async (userId) =>
+    byUser: async (userId, limit, offset) =>
       [...tables.reservations.values()]
         .filter((r) => r.userId === userId)
-        .sort((a, b) => +b.createdAt - +a.createdAt || a.id.localeCompare(b.id)),
+        .sort((a, b) => +b.createdAt - +a.createdAt || a.id.localeCompare(b.id))
+        .slice(offset, offset + limit),
   };
   const sales: SaleQueries = {
     page: async (limit, offset) => [...tables.sales].sort(newestFirst).slice(offset, offset + limit),
-    byUser: async (userId) => tables.sales.filter((s) => s.userId === userId).sort(newestFirst),
+    byUser: async (userId, limit, offset) =>
+      tables.sales.filter((s) => s.userId === userId).sort(newestFirst).slice(offset, offset + limit),
+    userTotals: async (userId) => {
+      const mine = tables.sales.filter((s) => s.userId === userId);
+      return { count: mine.length, totalCents: mine.reduce((sum, s) => sum + s.amountCents, 0) };
+    },
     byReservation: async (id) =>
       tables.sales.filter((s) => s.reservationId === id).sort((a, b) => a.seatNumber.localeCompare(b.seatNumber)),
   };

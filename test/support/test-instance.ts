@@ -70,7 +70,11 @@ export function createDataDir(): { dir: string; cleanup: () => void } {
  * Builds an in-process instance (never listening unless asked) with quiet logs, a generous rate limit and, unless
  * `env` says otherwise, AUTH_MODE=open (the seed's unauthenticated API).
  */
-export async function startInstance(store: TestStore, env: Record<string, string> = {}): Promise<Instance> {
+export async function startInstance(
+  store: TestStore,
+  env: Record<string, string> = {},
+  options: { clock?: () => number } = {},
+): Promise<Instance> {
   const config: Config = loadConfig({
     RATE_LIMIT_MAX: '1000000',
     AUTH_MODE: 'open',
@@ -81,7 +85,7 @@ export async function startInstance(store: TestStore, env: Record<string, string
   });
   const scope = createRequestScope();
   const logger = createLogger({ level: config.logLevel, instanceId: config.instanceId, scope });
-  return createInstance(config, { logger });
+  return createInstance(config, { logger, clock: options.clock });
 }
 
 /** Polls `probe` until it returns a truthy value (never sleeps blindly); fails after `timeoutMs`. */

@@ -11,12 +11,13 @@ import {
   cancelBodySchema,
   confirmBodySchema,
   extendBodySchema,
+  pageQuerySchema,
   reservationIdParamsSchema,
   reserveBodyForTokenSchema,
   reserveBodySchema,
   userIdParamsSchema,
 } from '../schemas';
-import { parseBody, parseParams, parsePart } from '../validate';
+import { parseBody, parseParams, parsePart, parseQuery } from '../validate';
 
 export interface ReservationRoutesDeps {
   readonly service: CinemaService;
@@ -27,7 +28,8 @@ export interface ReservationRoutesDeps {
 
 /**
  * POST /reservations, POST /reservations/confirm-payment, POST /reservations/:id/cancel,
- * POST /reservations/:id/extend, GET /reservations/user/:userId, GET /reservations/:id. The literal paths are declared before `:id`.
+ * POST /reservations/:id/extend, GET /reservations/user/:userId?limit=&offset=, GET /reservations/:id. The literal
+ * paths are declared before `:id`.
  *
  * With a bearer token `userId` may be left out of a body (it is the token's `sub`); naming another user is 403
  * unless the caller is an admin acting for that user. In open mode the body's `userId` is required, as in the seed.
@@ -110,7 +112,7 @@ export function reservationRoutes(deps: ReservationRoutesDeps): Router {
   router.get('/reservations/user/:userId', requireUser, async (req, res) => {
     const { userId } = parseParams(req, userIdParamsSchema);
     requireSelfOrAdmin(req, res, logger, userId);
-    res.json(await service.listUserReservations(userId));
+    res.json(await service.listUserReservations(userId, parseQuery(req, pageQuerySchema)));
   });
 
   router.get('/reservations/:id', requireUser, async (req, res) => {

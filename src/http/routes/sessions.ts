@@ -2,12 +2,15 @@ import { Router } from 'express';
 import type { CinemaService } from '../../app/cinema-service';
 import type { Logger } from '../../logger';
 import { requireAdmin, requireUser } from '../authenticate';
-import { newSessionSchema, sessionIdParamsSchema } from '../schemas';
+import { newSessionSchema, pageQuerySchema, sessionIdParamsSchema } from '../schemas';
 import { replyOf, sendReply } from '../reply';
 import { ifNoneMatchHits } from '../conditional';
-import { parseBody, parseParams } from '../validate';
+import { parseBody, parseParams, parseQuery } from '../validate';
 
-/** POST /sessions and POST /sessions/:id/cancel (admin), GET /sessions, GET /sessions/:id, GET /sessions/:id/availability (any user). */
+/**
+ * POST /sessions and POST /sessions/:id/cancel (admin), GET /sessions?limit=&offset=, GET /sessions/:id,
+ * GET /sessions/:id/availability (any user).
+ */
 export function sessionRoutes(deps: { service: CinemaService; logger: Logger }): Router {
   const { service } = deps;
   const router = Router();
@@ -17,8 +20,8 @@ export function sessionRoutes(deps: { service: CinemaService; logger: Logger }):
     res.status(201).location(`/sessions/${session.id}`).json(session);
   });
 
-  router.get('/sessions', requireUser, async (_req, res) => {
-    res.json(await service.listSessions());
+  router.get('/sessions', requireUser, async (req, res) => {
+    res.json(await service.listSessions(parseQuery(req, pageQuerySchema)));
   });
 
   router.get('/sessions/:id', requireUser, async (req, res) => {

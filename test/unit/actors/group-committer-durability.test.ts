@@ -1,4 +1,4 @@
-import { GroupCommitter } from '../../../src/actors/group-committer';
+import { GroupCommitter, type CommitFailure } from '../../../src/actors/group-committer';
 import { initialState, type SessionEvent, type SessionState } from '../../../src/domain';
 import type { CommitBatch } from '../../../src/persistence/seat-state-store';
 
@@ -117,8 +117,8 @@ describe('GroupCommitter: only real changes are written and counted', () => {
   it('when only answers without changes are queued, then nothing is written or counted and each answer still leaves', async () => {
     const { committer, transactions, committedSizes } = slowStore();
     const answered: (Error | undefined)[] = [];
-    committer.submit([], state, (error) => answered.push(error));
-    committer.submit([], state, (error) => answered.push(error));
+    committer.submit([], state, (failure) => answered.push(failure?.error));
+    committer.submit([], state, (failure) => answered.push(failure?.error));
     await committer.idle();
     expect(answered).toEqual([undefined, undefined]);
     expect(transactions).toHaveLength(0);
@@ -187,7 +187,7 @@ describe('GroupCommitter: abort', () => {
   it('when aborted while a commit is in flight, then queued changes fail at once, later ones too, and idle waits for the commit in flight', async () => {
     const { committer, transactions } = slowStore();
     const outcome: Record<string, string> = {};
-    const record = (id: string) => (error?: Error) => (outcome[id] = error ? error.message : 'written');
+    const record = (id: string) => (failure?: CommitFailure) => (outcome[id] = failure ? failure.error.message : 'written');
     committer.submit(change('r1'), state, record('r1'));
     committer.submit(change('r2'), state, record('r2'));
     await settle();
@@ -209,8 +209,8 @@ describe('GroupCommitter: abort', () => {
     committer.abort(new Error('lease lost'));
     committer.abort(new Error('shutting down'));
     const answers: (string | undefined)[] = [];
-    committer.submit(change('r1'), state, (error) => answers.push(error?.message));
-    committer.afterPending((error) => answers.push(error?.message));
+    committer.submit(change('r1'), state, (failure) => answers.push(failure?.error.message));
+    committer.afterPending((failure) => answers.push(failure?.error.message));
     expect(answers).toEqual(['lease lost', 'lease lost']);
   });
 });

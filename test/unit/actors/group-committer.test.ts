@@ -1,4 +1,4 @@
-import { GroupCommitter } from '../../../src/actors/group-committer';
+import { GroupCommitter, type CommitFailure } from '../../../src/actors/group-committer';
 import { initialState, type SessionEvent, type SessionState } from '../../../src/domain';
 import type { CommitBatch } from '../../../src/persistence/seat-state-store';
 
@@ -81,20 +81,30 @@ describe('GroupCommitter', () => {
     expect(answered).toHaveBeenCalledWith();
   });
 
-  it('when a commit fails, then its changes, the queued ones and every later one fail with that error', async () => {
+  it('when a commit fails, then only its changes are of unknown outcome; everything queued behind it was not applied', async () => {
     const { gates, commit } = gatedCommits();
     const failures: Error[] = [];
     const { c } = committer(commit, (e) => failures.push(e));
-    const results: (Error | undefined)[] = [];
-    c.submit([event('r1')], state, (e) => results.push(e));
-    c.submit([event('r2')], state, (e) => results.push(e));
+    const results: [string, unknown][] = [];
+    const note = (name: string) => (f?: CommitFailure) => results.push([name, f && { error: f.error, applied: f.applied }]);
+    c.submit([event('r1')], state, note('r1'));
+    c.afterPending(note('refusal riding on r1'));
     await flush();
+    c.submit([event('r2')], state, note('r2 queued'));
+    c.afterPending(note('refusal queued'));
     const boom = new Error('disk full');
     gates[0].fail(boom);
     await c.idle();
-    c.submit([event('r3')], state, (e) => results.push(e));
-    c.afterPending((e) => results.push(e));
-    expect(results).toEqual([boom, boom, boom, boom]);
+    c.submit([event('r3')], state, note('r3 later'));
+    c.afterPending(note('refusal later'));
+    expect(results).toEqual([
+      ['r1', { error: boom, applied: 'unknown' }],
+      ['refusal riding on r1', { error: boom, applied: false }],
+      ['r2 queued', { error: boom, applied: false }],
+      ['refusal queued', { error: boom, applied: false }],
+      ['r3 later', { error: boom, applied: false }],
+      ['refusal later', { error: boom, applied: false }],
+    ]);
     expect(failures).toEqual([boom]);
     expect(c.failed).toBe(boom);
   });

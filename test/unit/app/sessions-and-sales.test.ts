@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { HOLD_TTL_MS, inMemoryCinema } from '../../support/in-memory-cinema';
 import { refusalsThrown } from '../../support/refusals-thrown';
 
+/** The default page of a list (limit 100, offset 0). */
+const PAGE = { limit: 100, offset: 0 };
+
 /** Sessions, reading reservations back, and sales totals (src/app/cinema.ts) over in-memory tables. */
 const ALICE = 'alice';
 const BOB = 'bob';
@@ -39,7 +42,7 @@ describe('sessions', () => {
     const { service } = inMemoryCinema();
     const late = await service.createSession({ ...dune, startTime: '2030-01-02T20:00:00.000Z' });
     const early = await service.createSession({ ...dune, startTime: '2030-01-01T20:00:00.000Z' });
-    expect((await service.listSessions()).map((s) => s.id)).toEqual([early.id, late.id]);
+    expect((await service.listSessions(PAGE)).map((s) => s.id)).toEqual([early.id, late.id]);
     expect(early.id).not.toBe(late.id);
   });
 
@@ -91,7 +94,7 @@ describe('reading reservations back', () => {
     const second = await hold(['A3'], ALICE);
     await refusalsThrown(world.service).cancelReservation({ reservationId: first.id, userId: ALICE });
     world.clock.advance(HOLD_TTL_MS);
-    expect((await world.service.listUserReservations(ALICE)).map((r) => [r.id, r.status])).toEqual([
+    expect((await world.service.listUserReservations(ALICE, PAGE)).map((r) => [r.id, r.status])).toEqual([
       [second.id, 'EXPIRED'],
       [first.id, 'CANCELLED'],
     ]);
@@ -115,7 +118,7 @@ describe('sales', () => {
     await buy(['A1', 'A2'], ALICE);
     await buy(['B1'], BOB);
     await buy(['A3'], ALICE);
-    const mine = await world.service.userSales(ALICE);
+    const mine = await world.service.userSales(ALICE, PAGE);
     expect(mine).toMatchObject({ userId: ALICE, totalPurchases: 3, totalAmount: 59.97 });
     expect(mine.purchases[0].seatNumber).toBe('A3');
     expect(mine.purchases.map((p) => p.seatNumber).sort()).toEqual(['A1', 'A2', 'A3']);
@@ -125,7 +128,7 @@ describe('sales', () => {
   it('when a user bought nothing, then the total is zero purchases and zero amount', async () => {
     const { world, buy } = await soldSeats();
     await buy(['A1'], BOB);
-    expect(await world.service.userSales(ALICE)).toEqual({ userId: ALICE, totalPurchases: 0, totalAmount: 0, purchases: [] });
+    expect(await world.service.userSales(ALICE, PAGE)).toEqual({ userId: ALICE, totalPurchases: 0, totalAmount: 0, purchases: [] });
   });
 
   it('when sales are paged, then each page continues where the last one ended, newest first', async () => {

@@ -109,7 +109,7 @@ describe('the HTTP app', () => {
     it('routes the literal reservation paths before /reservations/:id', async () => {
       const { app, deps } = testApp();
       expect((await request(app).get('/reservations/user/u1')).status).toBe(200);
-      expect(deps.service.listUserReservations).toHaveBeenCalledWith('u1');
+      expect(deps.service.listUserReservations).toHaveBeenCalledWith('u1', { limit: 100, offset: 0 });
       const confirm = await request(app).post('/reservations/confirm-payment').send({ reservationId: RESERVATION_ID, userId: 'u1' });
       expect(confirm.status).toBe(200);
       expect(confirm.body).toHaveLength(1);

@@ -50,7 +50,7 @@ export const sale: SaleView = {
 export function fakeService(): jest.Mocked<CinemaService> {
   return {
     createSession: jest.fn(async (input) => ({ ...session, ...input, totalSeats: input.numberOfSeats })),
-    listSessions: jest.fn(async () => [session]),
+    listSessions: jest.fn(async (_page) => [session]),
     getSession: jest.fn(async (_id: string) => session),
     availability: jest.fn(async (_id: string) => ({
       sessionId: SESSION_ID,
@@ -61,14 +61,14 @@ export function fakeService(): jest.Mocked<CinemaService> {
     extendReservation: jest.fn(async (_input: { reservationId: string; userId: string }) => reservation),
     cancelSession: jest.fn(async (_id: string) => ({ ...session, status: 'CANCELLED' as const, isActive: false })),
     getReservation: jest.fn(async (_id: string) => reservation),
-    listUserReservations: jest.fn(async (_userId: string) => [reservation]),
+    listUserReservations: jest.fn(async (_userId: string, _page) => [reservation]),
     confirmPayment: jest.fn(async (_input: { reservationId: string; userId: string }) => [sale]),
     cancelReservation: jest.fn(async (_input: { reservationId: string; userId?: string }): Promise<ReservationView> => ({
       ...reservation,
       status: 'CANCELLED',
     })),
     listSales: jest.fn(async (_page: { limit: number; offset: number }) => [sale]),
-    userSales: jest.fn(async (userId) => ({ userId, totalPurchases: 1, totalAmount: 25, purchases: [sale] })),
+    userSales: jest.fn(async (userId, _page) => ({ userId, totalPurchases: 1, totalAmount: 25, purchases: [sale] })),
   };
 }
 
