@@ -195,13 +195,26 @@ describe('the OpenAPI document', () => {
     }
   });
 
-  it('names the 409 kinds of a hold: seats unavailable, per-user seat limit, sales closed, key in use', () => {
+  it('names the 409 kinds of a hold: seats unavailable or not for sale, no adjacent block, a stranded seat, a cancelled session, per-user seat limit, sales closed, key in use', () => {
     const examples = doc.paths['/reservations'].post.responses['409'].content['application/problem+json'].examples;
     expect(Object.values(examples).map((e) => (e as { value: { type: string } }).value.type).sort()).toEqual([
       '/problems/idempotency-key-in-use',
+      '/problems/no-adjacent-seats',
       '/problems/sales-closed',
       '/problems/seat-limit-per-user-reached',
+      '/problems/seats-not-for-sale',
       '/problems/seats-unavailable',
+      '/problems/session-cancelled',
+      '/problems/single-seat-stranded',
+    ]);
+  });
+
+  it('names the 409 kinds of an extension: the limit reached, a cancelled or a paid reservation', () => {
+    const examples = doc.paths['/reservations/{id}/extend'].post.responses['409'].content['application/problem+json'].examples;
+    expect(Object.values(examples).map((e) => (e as { value: { type: string } }).value.type).sort()).toEqual([
+      '/problems/extension-limit-reached',
+      '/problems/reservation-cancelled',
+      '/problems/reservation-confirmed',
     ]);
   });
 
