@@ -2,6 +2,7 @@ import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { LRUCache } from 'lru-cache';
 import type { AuthConfig, AuthKeySource } from '../config';
+import { isPlainText } from '../plain-text';
 import type { Principal, TokenVerifier, Verification } from './principal';
 
 type JwtAuth = Extract<AuthConfig, { mode: 'jwt' }>;
@@ -10,7 +11,7 @@ type JwtAuth = Extract<AuthConfig, { mode: 'jwt' }>;
 const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 const EC_ALGORITHM: Readonly<Record<string, string>> = { 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' };
 
-/** `sub` becomes the user id: the same bounds as a userId in a body. */
+/** `sub` becomes the user id: the same bounds as a userId in a body (length, no control characters). */
 const MAX_SUB_LENGTH = 100;
 const REMEMBERED_TOKENS = 50_000;
 
@@ -102,7 +103,7 @@ export function createJwtVerifier(auth: JwtAuth, clock: () => number = Date.now)
         return { ok: false, description: describe(error) };
       }
       const sub = payload.sub;
-      if (typeof sub !== 'string' || sub.length === 0 || sub.length > MAX_SUB_LENGTH) {
+      if (typeof sub !== 'string' || sub.length === 0 || sub.length > MAX_SUB_LENGTH || !isPlainText(sub)) {
         return { ok: false, description: 'the token has no usable sub claim' };
       }
       if (typeof payload.exp !== 'number') return { ok: false, description: 'the token has no exp claim' };

@@ -1,5 +1,6 @@
 import { categoryNameSchema, seatingLayoutSchema } from './seating-schema';
 import { z } from './zod';
+import { isPlainText } from '../plain-text';
 
 /**
  * The request schemas of the REST API (shared/api.md). The same objects validate requests and generate the
@@ -23,11 +24,10 @@ export const MAX_SEATS_PER_ROW = 50;
  * C0 and C1 control characters (NUL, ESC, DEL, NEL, ...) and lone UTF-16 surrogates. Postgres refuses NUL in text
  * and jsonb, and the others have no business in a name: a client's data must never reach a commit and fail it.
  */
-const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** A string of `min`..`max` UTF-16 units (so at most `max` characters, what a varchar(max) holds) with no control characters. */
 export const plainText = (min: number, max: number) =>
-  z.string().min(min).max(max).refine((s) => !UNSAFE_TEXT.test(s), 'must not contain control characters');
+  z.string().min(min).max(max).refine(isPlainText, 'must not contain control characters');
 
 /** At most two decimals, checked on the number's shortest decimal form (no floating-point remainder). */
 const TWO_DECIMALS = /^\d+(\.\d{1,2})?$/;
@@ -143,7 +143,7 @@ export const extendBodySchema = z.object({ userId: userIdSchema }).openapi('Exte
 export const sessionIdParamsSchema = z.object({ id: uuid('Session id') });
 export const reservationIdParamsSchema = z.object({ id: uuid('Reservation id') });
 export const userIdParamsSchema = z.object({
-  userId: z.string().min(1).max(100).openapi({ description: "The user (with a token: the caller's own sub unless admin)", example: 'user-42' }),
+  userId: plainText(1, 100).openapi({ description: "The user (with a token: the caller's own sub unless admin)", example: 'user-42' }),
 });
 
 /** A whole number given as a query string ("25"); anything else ("", "1e2", "-1", "x") fails the inner number. */

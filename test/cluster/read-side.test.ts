@@ -74,7 +74,10 @@ class SeatMapFollower {
 }
 
 describeCluster('cluster: the read side', (env: ClusterEnv) => {
-  const c = useCluster({ env, name: 'readside', reservationTtlSeconds: 600, commandTimeoutMs: 3_000, extraEnv: { STREAM_HEARTBEAT_MS: '500' } });
+  const c = useCluster(
+    { env, name: 'readside', reservationTtlSeconds: 600, commandTimeoutMs: 3_000, extraEnv: { STREAM_HEARTBEAT_MS: '500' } },
+    { lock: true },
+  );
   const followers: SeatMapFollower[] = [];
   afterEach(() => {
     for (const f of followers.splice(0)) f.close();

@@ -35,6 +35,9 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Each test runs initdb and starts servers twice: on a loaded 2-core CI machine that takes minutes, not seconds. */
+const LIFE_CYCLE_MS = 300_000;
+
 describe('the embedded PostgreSQL of an instance in-process', () => {
   const data = createDataDir();
   afterAll(() => data.cleanup());
@@ -55,7 +58,7 @@ describe('the embedded PostgreSQL of an instance in-process', () => {
     } finally {
       await second.close();
     }
-  });
+  }, LIFE_CYCLE_MS);
 });
 
 describe('the service as a process on its embedded PostgreSQL', () => {
@@ -116,7 +119,7 @@ describe('the service as a process on its embedded PostgreSQL', () => {
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
     expect({ pidFile: postmasterPid(data.dir), running: running(server) }).toEqual({ pidFile: undefined, running: false });
-  });
+  }, LIFE_CYCLE_MS);
 
   it('after a kill -9 of the service and of its server, PostgreSQL recovers the data directory on the next start', async () => {
     const first = await startService();
@@ -135,5 +138,5 @@ describe('the service as a process on its embedded PostgreSQL', () => {
     expect(doc.seats.find((s) => s.seatNumber === 'A2')?.status).toBe('RESERVED');
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
-  });
+  }, LIFE_CYCLE_MS);
 });

@@ -39,6 +39,7 @@ describe('verifying bearer tokens', () => {
   it.each([
     ['without sub', async () => hs({})],
     ['with a sub over 100 characters', async () => hs({ sub: 'x'.repeat(101) })],
+    ['with a control character in sub (NUL would fail the commit that stores it)', async () => hs({ sub: 'ali\u0000ce' })],
     ['without exp', async () => hs({ sub: 'alice' }, null)],
     ['alg none', async () => new UnsecuredJWT({ sub: 'alice', roles: ['admin'] }).setExpirationTime('1h').encode()],
     ['signed with another secret', async () => hs({ sub: 'alice' }, undefined, 'other-secret-0123456789abcdef0123456789')],

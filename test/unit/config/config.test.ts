@@ -43,13 +43,16 @@ describe('loadConfig', () => {
   });
 
   it('when loadConfig is called without an argument, then it reads process.env', () => {
-    const saved = process.env.INSTANCE_ID;
-    process.env.INSTANCE_ID = 'from-process-env';
+    // AUTH_MODE too: where the cluster's variables are set (CI), start-up needs a key or an explicit open mode.
+    const saved = { INSTANCE_ID: process.env.INSTANCE_ID, AUTH_MODE: process.env.AUTH_MODE };
+    Object.assign(process.env, { INSTANCE_ID: 'from-process-env', AUTH_MODE: 'open' });
     try {
       expect(loadConfig().instanceId).toBe('from-process-env');
     } finally {
-      if (saved === undefined) delete process.env.INSTANCE_ID;
-      else process.env.INSTANCE_ID = saved;
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
     }
   });
 
