@@ -26,7 +26,7 @@ describeCluster('cluster: routing over three instances', (env: ClusterEnv) => {
 
   describe.each(modes)('with %s', (_label, redis) => {
     const ledger = new SaleLedger();
-    const c = useCluster({ env, name: `routing-${redis}`, redis, reservationTtlSeconds: 600, commandTimeoutMs: 5_000 }, { lock: true });
+    const c = useCluster({ env, name: `routing-${redis}`, redis, reservationTtlSeconds: 600, commandTimeoutMs: 5_000 });
 
     it('answers 60 round-robin requests for one session consistently on every instance', () =>
       withLogs(c, async () => {
