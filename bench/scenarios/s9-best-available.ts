@@ -77,6 +77,7 @@ export async function bestAvailableSellOut(ctx: Ctx, target: Target, seed: numbe
   const asked = new Map<number, number>();
   let largestFree = Number.POSITIVE_INFINITY;
   let soldOutAt = Number.NaN;
+  let lastAcceptedAt = 0;
   let reservationsAccepted = 0;
 
   const { result: load, cost } = await measured(target, () =>
@@ -98,6 +99,7 @@ export async function bestAvailableSellOut(ctx: Ctx, target: Target, seed: numbe
       },
       onResponse(conn, _req, res) {
         if (res.status === 201) {
+          lastAcceptedAt = Math.max(lastAcceptedAt, res.at);
           const body = JSON.parse(res.body as string) as { id: string; seatNumbers: string[] };
           reservationsAccepted++;
           if (!adjacentInOneRow(body.seatNumbers)) notAdjacent.push(body.seatNumbers.join(' '));
@@ -115,11 +117,15 @@ export async function bestAvailableSellOut(ctx: Ctx, target: Target, seed: numbe
         }
       },
       shouldStop: () => largestFree < 2,
+      // A refusal is answered at once, a hold only after its group commit: holds decided before the refusal that
+      // ends the sale may still be answered after it, so every answer in flight is awaited.
+      drainMs: 60_000,
     }),
   );
 
   const soldOut = Number.isFinite(soldOutAt);
-  const elapsedS = (soldOut ? soldOutAt : load.elapsedMs) / 1000;
+  // Sold out at the last answer that took seats or the refusal that found no pair left, whichever came later.
+  const elapsedS = (soldOut ? Math.max(soldOutAt, lastAcceptedAt) : load.elapsedMs) / 1000;
   const reserve = load.byTag.reserve;
   const rejected = load.byStatus['409'] ?? 0;
   const otherStatuses = Object.fromEntries(Object.entries(load.byStatus).filter(([s]) => s !== '201' && s !== '409'));
