@@ -236,6 +236,14 @@ function derivedLines(results: RunResults): string[] {
       `| embedded default / Postgres mode, ${what} | ≥ 0.9× | ${n2(median(perRound))}× (${n2(Math.min(...perRound))}–${n2(Math.max(...perRound))}) | ${status} |`,
     );
   }
+  // Scenario 9 compares two ways of buying on one service: no goal, reported for what it costs to pick seats for the buyer.
+  const best = figures.get('s9.throughput');
+  const bestP99 = figures.get('s9.p99');
+  if (best && bestP99) {
+    lines.push(
+      `| best-available on-sale (2-4 seats) / manual-pick on-sale, seats/s; hold p99 (scenario 9, Postgres) | none (informational) | ${fmtFigure(best)}; p99 ${fmtFigure(bestP99)} | n/a |`,
+    );
+  }
   const refused = costsOf(results.scenarios.find((x) => x.id === 's3'), 'ours-pg');
   const bare = costsOf(results.scenarios.find((x) => x.id === 's2'), 'bare-constant');
   if (refused && bare) {

@@ -7,7 +7,7 @@
  * bench/results/raw/<timestamp>/, git-ignored). Child processes and scratch databases are removed at the end,
  * also on failure or Ctrl-C.
  *
- * Options: --quick, --rounds=N, --seconds=S (per measured phase), --only=1,2,3,4,5,6,7,p99,auth,profile,
+ * Options: --quick, --rounds=N, --seconds=S (per measured phase), --only=1,2,3,4,5,6,7,9,p99,auth,profile,
  * --no-embedded, --no-profile, --sessions=N, --holds=N (see bench/README.md).
  */
 import { execSync } from 'node:child_process';
@@ -30,6 +30,7 @@ import { manySessions } from './scenarios/s5-many-sessions';
 import { expiryLateness } from './scenarios/s6-expiry';
 import { failover } from './scenarios/s7-failover';
 import { authCost } from './scenarios/s8-auth';
+import { bestAvailableOnSale } from './scenarios/s9-best-available';
 
 const ROOT = resolve(__dirname, '..');
 const RESULTS = join(ROOT, 'bench', 'results');
@@ -163,7 +164,7 @@ async function main(): Promise<number> {
     ctx.log('starting servers');
     const starting: Promise<void>[] = [];
     if (needs(['1', '3'])) starting.push(startSeed(ctx).then((t) => void (seed = t)));
-    if (needs(['1', '2', '3', '4', 'p99'])) starting.push(startOurs(ctx, 'ours-pg', 'postgres').then((t) => void (oursPg = t)));
+    if (needs(['1', '2', '3', '4', 'p99', '9'])) starting.push(startOurs(ctx, 'ours-pg', 'postgres').then((t) => void (oursPg = t)));
     if (cfg.embedded && needs(['1', '2', '3'])) starting.push(startOurs(ctx, 'ours-embedded', 'embedded').then((t) => void (oursLite = t)));
     if (needs(['2', 'p99'])) starting.push(startComparator(ctx, 'constant').then((t) => void (bareConst = t)));
     if (needs(['4'])) starting.push(startComparator(ctx, 'availability').then((t) => void (bareDoc = t)));
@@ -173,6 +174,7 @@ async function main(): Promise<number> {
 
     await run('1', 'Scenario 1: hot on-sale', () => hotOnSale(ctx, seed as Target, ours));
     await run('3', 'Scenario 3: one hot seat', () => hotSeat(ctx, seed as Target, ours));
+    await run('9', 'Scenario 9: best-available on-sale vs manual pick', () => bestAvailableOnSale(ctx, oursPg as Target), cfg.quick ? 30 : 120);
     await seed?.service.stop();
     let maxRate = new Map<string, number>();
     await run('2', 'Scenario 2: steady writes', async () => {

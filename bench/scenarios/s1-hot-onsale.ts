@@ -285,7 +285,7 @@ export async function hotOnSale(ctx: Ctx, seed: Target, ours: Target[]): Promise
   };
 }
 
-async function runLoadWarmup(ctx: Ctx, t: Target): Promise<void> {
+export async function runLoadWarmup(ctx: Ctx, t: Target): Promise<void> {
   const sessionId = await createSession(t.service.url, ctx.cfg.seats, ctx.cfg.seatsPerRow, 'Warm-up');
   const labels = seatLabels(ctx.cfg.seats, ctx.cfg.seatsPerRow);
   let i = 0;
