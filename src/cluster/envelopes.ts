@@ -14,7 +14,20 @@ export const SessionRequestSchema: z.ZodType<SessionRequest> = z.discriminatedUn
   z.object({ type: z.literal('ConfirmPayment'), reservationId: uuid, userId: id }),
   z.object({ type: z.literal('CancelReservation'), reservationId: uuid, userId: id }),
   z.object({ type: z.literal('ExpireDue') }),
+  z.object({
+    type: z.literal('HoldBestAvailable'),
+    reservationId: uuid,
+    userId: id,
+    quantity: z.number().int().min(1).max(100),
+    category: z.string().min(1).max(50).optional(),
+  }),
+  z.object({ type: z.literal('ExtendHold'), reservationId: uuid, userId: id }),
+  z.object({ type: z.literal('CancelSession') }),
 ]);
+
+/** Every kind of request must be accepted here, or forwarding it dead-letters it: this fails to compile otherwise. */
+type Unchecked = Exclude<SessionRequest['type'], z.infer<typeof SessionRequestSchema>['type']>;
+export const EVERY_REQUEST_FORWARDABLE: [Unchecked] extends [never] ? true : Unchecked = true;
 
 export const ForwardedCallSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('execute'), request: SessionRequestSchema }),
