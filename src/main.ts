@@ -28,7 +28,6 @@ import { createReservationQueries } from './persistence/reservation-queries';
 import { createSaleQueries } from './persistence/sale-queries';
 import { createSeatStateStore } from './persistence/seat-state-store';
 import { createSessionStore } from './persistence/session-store';
-import { createCommittedSeatStates } from './persistence/committed-seat-state';
 import { createAvailabilityReader } from './readside/availability-reader';
 import { createReadModel, type ReadModel } from './readside/read-model';
 import { createStreamSlots } from './http/stream-slots';
@@ -121,7 +120,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
   // committed events; in the cluster it follows the events topic from the end it had before any session was loaded.
   let feedLagMs = () => 0;
   const readModel = createReadModel({
-    committed: createCommittedSeatStates(dataSource),
+    committed: { load: (sessionId) => seatState.read(sessionId) },
     metrics,
     logger,
     clock,

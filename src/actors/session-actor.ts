@@ -59,7 +59,7 @@ function toCommand(request: SessionRequest, state: SessionState, deps: SessionAc
 }
 
 /** The reservation as the request left it: live in the new state, or as it ended (ended ones leave memory). */
-function reservationAfter(
+export function reservationAfter(
   before: SessionState,
   after: SessionState,
   events: readonly SessionEvent[],

@@ -11,6 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { SessionReply, SessionRequest } from '../../src/actors/protocol';
+import { reservationAfter } from '../../src/actors/session-actor';
 import { createCinemaService } from '../../src/app/cinema';
 import type { CinemaService } from '../../src/app/cinema-service';
 import type { SessionRouter } from '../../src/app/ports';
@@ -211,18 +212,4 @@ export function inMemoryCinema(options: { start?: number } = {}) {
     /** Every session answers that it cannot serve requests, until `outage` is set back to undefined. */
     setOutage: (reason: string | undefined) => void (outage = reason),
   };
-}
-
-function reservationAfter(
-  before: SessionState,
-  after: SessionState,
-  events: readonly SessionEvent[],
-  id: string,
-): Reservation | undefined {
-  const live = after.reservations.get(id);
-  if (live) return live;
-  const ending = events.find((e) => (e.type === 'reservation.expired' || e.type === 'reservation.cancelled') && e.reservationId === id);
-  const previous = before.reservations.get(id);
-  if (!ending || !previous) return undefined;
-  return { ...previous, status: ending.type === 'reservation.expired' ? 'EXPIRED' : 'CANCELLED' };
 }
