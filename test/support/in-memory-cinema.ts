@@ -20,7 +20,6 @@ import {
   decide,
   evolveAll,
   initialState,
-  type Reservation,
   type SessionCommand,
   type SessionEvent,
   type SessionState,
