@@ -3,10 +3,10 @@ import type { Logger } from '../logger';
 
 /** Topic names, all under one prefix so that several deployments (or test runs) can share a broker. */
 export interface Topics {
-  /** Commands forwarded to a session's owner (key = session id). */
-  readonly commands: string;
-  /** Replies to forwarded commands (key = the waiting instance). */
-  readonly replies: string;
+  /** Commands forwarded to the instance `instanceId`, read by it alone (key = session id). */
+  commandsFor(instanceId: string): string;
+  /** Replies to the forwarded commands of the instance `instanceId`, read by it alone. */
+  repliesFor(instanceId: string): string;
   /** Domain events for operators, relayed from the outbox (key = session id). */
   readonly events: string;
   /** Expiry timers (key = session id): consumed by whichever instance is alive when they fall due. */
@@ -17,8 +17,8 @@ export interface Topics {
 
 export function topicNames(prefix: string): Topics {
   return {
-    commands: `${prefix}.commands`,
-    replies: `${prefix}.replies`,
+    commandsFor: (instanceId) => `${prefix}.commands.${instanceId}`,
+    repliesFor: (instanceId) => `${prefix}.replies.${instanceId}`,
     events: `${prefix}.events`,
     timers: `${prefix}.timers`,
     deadLetters: `${prefix}.dead-letters`,
@@ -50,13 +50,17 @@ export function createKafka(params: { brokers: readonly string[]; clientId: stri
   });
 }
 
-/** Creates the topics if they are missing (3 partitions each; one replica on a single broker). */
-export async function ensureTopics(kafka: Kafka, topics: Topics, replicationFactor = 1): Promise<void> {
+/**
+ * Creates the shared topics and this instance's own commands and replies topics if they are missing (3 partitions
+ * each; one replica on a single broker).
+ */
+export async function ensureTopics(kafka: Kafka, topics: Topics, instanceId: string, replicationFactor = 1): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    const missing = Object.values(topics).filter((t) => !existing.has(t));
+    const wanted = [topics.events, topics.timers, topics.deadLetters, topics.commandsFor(instanceId), topics.repliesFor(instanceId)];
+    const missing = wanted.filter((t) => !existing.has(t));
     if (missing.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,

@@ -16,8 +16,9 @@ export interface InProcessCluster {
   readonly producer: Producer;
   /** Starts (or starts again, with the same INSTANCE_ID) member `id`. */
   start(id: string, env?: Record<string, string>): Promise<Instance>;
-  /** Every message of `topic` so far, with its headers as strings. */
+  /** Every message of `topic` so far, with its headers as strings (after `follow(topic)`). */
   read(topic: string): { value: string; headers: Record<string, string> }[];
+  /** Reads `topic` from its beginning from now on, creating it when missing. */
   follow(topic: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -59,6 +60,10 @@ export async function inProcessCluster(env: ClusterEnv, name: string): Promise<I
     },
     read: (topic) => seen.get(topic) ?? [],
     async follow(topic) {
+      // A caller that is not a running instance has no replies topic yet: create it before subscribing.
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 3 }] }).finally(() => admin.disconnect());
       const consumer = kafka.consumer({ groupId: `${prefix}-probe-${randomUUID().slice(0, 6)}`, maxWaitTimeInMs: 50 });
       consumers.push(consumer);
       await consumer.connect();
