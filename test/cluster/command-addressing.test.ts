@@ -8,8 +8,8 @@ import { inProcessCluster, type InProcessCluster } from './in-process';
 /**
  * Commands reach only their owner (README, "The cluster"): three members on the real broker; commands forwarded
  * from one member to the owner are read by the owner alone, their replies by the caller alone, and the third member
- * reads nothing. Each member's consumer group is named after its INSTANCE_ID, is assigned only its own topics, and is
- * the same group again after a restart.
+ * reads nothing. Each member's consumer groups are named after its INSTANCE_ID (its commands group is assigned only its
+ * own topics) and are the same groups again after a restart.
  */
 describeCluster('commands reach only their owner', (env) => {
   useSuiteLock(env);
@@ -44,11 +44,12 @@ describeCluster('commands reach only their owner', (env) => {
       await admin.disconnect();
     }
   };
-  const commandGroups = async () => {
+  /** Every consumer group of this cluster's topic prefix. */
+  const groups = async () => {
     const admin = cluster.kafka.admin();
     await admin.connect();
     try {
-      return (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(`${cluster.prefix}.commands.`)).sort();
+      return (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(`${cluster.prefix}.`)).sort();
     } finally {
       await admin.disconnect();
     }
@@ -77,15 +78,17 @@ describeCluster('commands reach only their owner', (env) => {
     });
   }, 120_000);
 
-  it('when a member restarts with the same INSTANCE_ID, then it rejoins its own group, which is assigned its own two topics only', async () => {
-    const groupsBefore = await commandGroups();
-    expect(groupsBefore).toEqual(ids.map((id) => `${cluster.prefix}.commands.${id}`).sort());
+  it('when a member restarts with the same INSTANCE_ID, then it rejoins its own groups (none is named after a process) and its commands group is assigned its own two topics only', async () => {
+    const groupsBefore = await groups();
+    expect(groupsBefore).toEqual(
+      [`${cluster.prefix}.timers`, ...ids.flatMap((id) => [`${cluster.prefix}.commands.${id}`, `${cluster.prefix}.events.view.${id}`])].sort(),
+    );
     for (const id of ids) {
       expect(await assignments(`${cluster.prefix}.commands.${id}`)).toEqual([[`${cluster.prefix}.commands.${id}`, `${cluster.prefix}.replies.${id}`]]);
     }
     await (members.get(bystanderId) as Instance).close();
     members.set(bystanderId, await cluster.start(bystanderId));
-    expect(await commandGroups()).toEqual(groupsBefore);
+    expect(await groups()).toEqual(groupsBefore);
     expect(await assignments(`${cluster.prefix}.commands.${bystanderId}`)).toEqual([
       [`${cluster.prefix}.commands.${bystanderId}`, `${cluster.prefix}.replies.${bystanderId}`],
     ]);

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type IHeaders, type Producer } from 'kafkajs';
 import { createScratchDatabase, startInstance } from '../support/test-instance';
 import type { Instance } from '../../src/main';
-import type { ClusterEnv } from './harness';
+import { deleteTopics, type ClusterEnv } from './harness';
 
 export interface InProcessCluster {
   readonly prefix: string;
@@ -64,7 +64,7 @@ export async function inProcessCluster(env: ClusterEnv, name: string): Promise<I
       const admin = kafka.admin();
       await admin.connect();
       await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 3 }] }).finally(() => admin.disconnect());
-      const consumer = kafka.consumer({ groupId: `${prefix}-probe-${randomUUID().slice(0, 6)}`, maxWaitTimeInMs: 50 });
+      const consumer = kafka.consumer({ groupId: `${prefix}.probe-${randomUUID().slice(0, 6)}`, maxWaitTimeInMs: 50 });
       consumers.push(consumer);
       await consumer.connect();
       await consumer.subscribe({ topic, fromBeginning: true });
@@ -80,6 +80,7 @@ export async function inProcessCluster(env: ClusterEnv, name: string): Promise<I
       for (const i of [...instances]) await i.close().catch(() => undefined);
       await producer.disconnect().catch(() => undefined);
       await db.drop();
+      await deleteTopics(env.kafkaBrokers, prefix).catch(() => undefined);
     },
   };
 }
