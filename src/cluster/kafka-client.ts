@@ -52,20 +52,29 @@ export function createKafka(params: { brokers: readonly string[]; clientId: stri
 
 /**
  * Creates the shared topics and this instance's own commands and replies topics if they are missing (3 partitions
- * each; one replica on a single broker).
+ * each; one replica on a single broker), and waits until every partition of them has a leader. Instances starting
+ * together race to create the shared topics, and a topic just created may not yet be in the metadata: each attempt
+ * lists again, creates what is still missing and checks the leaders, for up to `attempts` × 200 ms.
  */
-export async function ensureTopics(kafka: Kafka, topics: Topics, instanceId: string, replicationFactor = 1): Promise<void> {
+export async function ensureTopics(kafka: Kafka, topics: Topics, instanceId: string, replicationFactor = 1, attempts = 50): Promise<void> {
+  const wanted = [topics.events, topics.timers, topics.deadLetters, topics.commandsFor(instanceId), topics.repliesFor(instanceId)];
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const existing = new Set(await admin.listTopics());
-    const wanted = [topics.events, topics.timers, topics.deadLetters, topics.commandsFor(instanceId), topics.repliesFor(instanceId)];
-    const missing = wanted.filter((t) => !existing.has(t));
-    if (missing.length > 0) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions: 3, replicationFactor })),
-      });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const existing = new Set(await admin.listTopics());
+        const missing = wanted.filter((t) => !existing.has(t));
+        if (missing.length > 0) {
+          await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: 3, replicationFactor })) });
+        }
+        const { topics: metadata } = await admin.fetchTopicMetadata({ topics: wanted });
+        if (metadata.length === wanted.length && metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      } catch (error) {
+        if (attempt >= attempts) throw error;
+      }
+      if (attempt >= attempts) throw new Error(`Kafka topics without a leader after ${attempts} attempts: ${wanted.join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
     }
   } finally {
     await admin.disconnect();
