@@ -130,7 +130,9 @@ export function createKafkaCommandTransport(params: {
         logger,
         config: { groupId: commandGroup(topics, instanceId), sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 50 },
         topics: [ownCommands, ownReplies],
-        fromBeginning: false,
+        // The group resumes where it committed; a partition it never committed on (none of its commands read yet)
+        // starts at its beginning, so a command sent while this instance was down is not skipped.
+        fromBeginning: true,
         partitionsConsumedConcurrently: 3,
         instrument: (c) =>
           c.on(c.events.REQUEST, ({ payload }) => {

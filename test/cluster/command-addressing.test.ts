@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AssignerProtocol } from 'kafkajs';
 import request from 'supertest';
 import type { Instance } from '../../src/main';
-import { describeCluster, useSuiteLock } from './harness';
+import { describeCluster, eventually, useSuiteLock } from './harness';
 import { inProcessCluster, type InProcessCluster } from './in-process';
 
 /**
@@ -26,6 +26,8 @@ describeCluster('commands reach only their owner', (env) => {
   }, 60_000);
 
   const [ownerId, callerId, bystanderId] = ids;
+  /** A caller that is not a member: the test reads its replies topic. */
+  const probeId = `probe-${randomUUID().slice(0, 6)}`;
   const app = (id: string) => (members.get(id) as Instance).app;
   /** forwarded_messages_read_total of one member, by kind (0 when the series was never touched). */
   const readCounts = async (id: string) => {
@@ -44,12 +46,12 @@ describeCluster('commands reach only their owner', (env) => {
       await admin.disconnect();
     }
   };
-  /** Every consumer group of this cluster's topic prefix. */
+  /** Every consumer group of this cluster's topic prefix but the test's own readers. */
   const groups = async () => {
     const admin = cluster.kafka.admin();
     await admin.connect();
     try {
-      return (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(`${cluster.prefix}.`)).sort();
+      return (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(`${cluster.prefix}.`) && !g.startsWith(`${cluster.prefix}.probe-`)).sort();
     } finally {
       await admin.disconnect();
     }
@@ -78,8 +80,9 @@ describeCluster('commands reach only their owner', (env) => {
     });
   }, 120_000);
 
-  it('when a member restarts with the same INSTANCE_ID, then it rejoins its own groups (none is named after a process) and its commands group is assigned its own two topics only', async () => {
+  it('when a member restarts with the same INSTANCE_ID, then it rejoins its own groups (none is named after a process), runs the command sent while it was down, and its commands group is assigned its own two topics only', async () => {
     const groupsBefore = await groups();
+    await cluster.follow(`${cluster.prefix}.replies.${probeId}`);
     expect(groupsBefore).toEqual(
       [`${cluster.prefix}.timers`, ...ids.flatMap((id) => [`${cluster.prefix}.commands.${id}`, `${cluster.prefix}.events.view.${id}`])].sort(),
     );
@@ -87,7 +90,18 @@ describeCluster('commands reach only their owner', (env) => {
       expect(await assignments(`${cluster.prefix}.commands.${id}`)).toEqual([[`${cluster.prefix}.commands.${id}`, `${cluster.prefix}.replies.${id}`]]);
     }
     await (members.get(bystanderId) as Instance).close();
+    // While it is down, a command is sent to it: its group reads it when it is back.
+    const created = await request(app(ownerId))
+      .post('/sessions')
+      .send({ movieName: 'While down', startTime: '2031-05-01T20:00:00Z', roomNumber: '1', ticketPrice: 10, numberOfSeats: 4 });
+    const command = { commandId: randomUUID(), from: probeId, to: bystanderId, sessionId: created.body.id as string, deadline: Date.now() + 60_000, call: { kind: 'execute', request: { type: 'ExpireDue' } } };
+    await cluster.producer.send({
+      topic: `${cluster.prefix}.commands.${bystanderId}`,
+      messages: [{ key: command.sessionId, value: JSON.stringify(command), headers: { to: bystanderId, from: probeId } }],
+    });
     members.set(bystanderId, await cluster.start(bystanderId));
+    const reply = await eventually(() => cluster.read(`${cluster.prefix}.replies.${probeId}`).find((m) => m.value.includes(command.commandId)), 30_000);
+    expect(JSON.parse((reply as { value: string }).value).answer).toEqual(expect.objectContaining({ kind: 'reply', reply: expect.objectContaining({ ok: true }) }));
     expect(await groups()).toEqual(groupsBefore);
     expect(await assignments(`${cluster.prefix}.commands.${bystanderId}`)).toEqual([
       [`${cluster.prefix}.commands.${bystanderId}`, `${cluster.prefix}.replies.${bystanderId}`],
