@@ -7,7 +7,7 @@
  * bench/results/raw/<timestamp>/, git-ignored). Child processes and scratch databases are removed at the end,
  * also on failure or Ctrl-C.
  *
- * Options: --quick, --rounds=N, --seconds=S (per measured phase), --only=1,2,3,4,5,6,7,9,p99,auth,profile,
+ * Options: --quick, --rounds=N, --seconds=S (per measured phase), --only=1,2,3,4,5,6,7,9,10,p99,auth,profile,
  * --no-embedded, --no-profile, --sessions=N, --holds=N (see bench/README.md).
  */
 import { execSync } from 'node:child_process';
@@ -29,6 +29,7 @@ import { availabilityReads } from './scenarios/s4-availability';
 import { manySessions } from './scenarios/s5-many-sessions';
 import { expiryLateness } from './scenarios/s6-expiry';
 import { failover } from './scenarios/s7-failover';
+import { clusterReadSide } from './scenarios/cluster-read-side';
 import { authCost } from './scenarios/s8-auth';
 import { bestAvailableOnSale } from './scenarios/s9-best-available';
 
@@ -212,6 +213,9 @@ async function main(): Promise<number> {
     await run('7', 'Scenario 7: cluster failover', async () =>
       clusterConfigured ? failover(ctx) : skipped('s7', 'Scenario 7: cluster failover', 'skipped: no Kafka/Redis (KAFKA_BROKERS and REDIS_URL unset)'),
     40);
+    await run('10', 'Scenarios 10-12: the cluster read side', async () =>
+      clusterConfigured ? clusterReadSide(ctx) : skipped('s10', 'Scenarios 10-12: the cluster read side', 'skipped: no Kafka/Redis (KAFKA_BROKERS and REDIS_URL unset)'),
+    cfg.quick ? 90 : 140, 's10');
   } finally {
     ctx.log('cleaning up');
     await cleanupAll();

@@ -34,7 +34,10 @@ const EnvSchema = z.object({
   REDIS_PORT: int(6379, 1, 65535),
   KAFKA_BROKERS: optionalText,
   KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]+$/).default('cinema'),
-  INSTANCE_ID: optionalText,
+  // Names this instance's own Kafka topics and consumer group (README, "The cluster"): topic-name characters only.
+  INSTANCE_ID: optionalText.pipe(
+    z.string().regex(/^[a-zA-Z0-9._-]{1,100}$/, 'letters, digits, ".", "_" and "-" only (at most 100)').optional(),
+  ),
   RESERVATION_TTL_SECONDS: positive(30, 86_400),
   MAX_SEATS_PER_RESERVATION: int(10, 1, 100),
   RESERVATION_EXTENSION_SECONDS: positive(60, 86_400),
@@ -191,6 +194,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     ...(redisUrls.length > 0 && kafkaBrokers.length === 0 ? ['KAFKA_BROKERS: cluster mode (REDIS_URL) needs Kafka between instances'] : []),
     ...((kafkaBrokers.length > 0 || redisUrls.length > 0) && database.kind === 'embedded'
       ? ['DATABASE_URL: cluster mode needs a shared Postgres (the embedded database serves one instance)']
+      : []),
+    ...(kafkaBrokers.length > 0 && redisUrls.length > 0 && e.INSTANCE_ID === undefined
+      ? ['INSTANCE_ID: cluster mode needs a stable name for each instance, the same across its restarts (e.g. app1, or a StatefulSet pod name): its Kafka topics and consumer group are named after it']
       : []),
   ];
   if (clusterIssues.length > 0) throw new ConfigError(clusterIssues);

@@ -25,6 +25,9 @@ export interface Metrics {
   readonly streamsOpen: Gauge;
   readonly deadLetters: Counter<'topic' | 'reason'>;
   readonly commandsDropped: Counter<'reason'>;
+  readonly forwardedRead: Counter<'kind'>;
+  readonly forwardedReadBytes: Counter<'kind'>;
+  readonly kafkaFetchBytes: Counter<'consumer'>;
 }
 
 export function createMetrics(params: { collectDefaults?: boolean } = {}): Metrics {
@@ -111,6 +114,24 @@ export function createMetrics(params: { collectDefaults?: boolean } = {}): Metri
       name: 'forwarded_commands_dropped_total',
       help: 'Forwarded commands the owner did not run: past their caller\'s deadline, or already applied (answered again)',
       labelNames: ['reason'],
+      registers,
+    }),
+    forwardedRead: new Counter({
+      name: 'forwarded_messages_read_total',
+      help: 'Messages this instance read from its own commands and replies topics (kind = commands or replies)',
+      labelNames: ['kind'],
+      registers,
+    }),
+    forwardedReadBytes: new Counter({
+      name: 'forwarded_message_bytes_read_total',
+      help: 'Bytes (key + value + headers) of the messages this instance read from its own commands and replies topics',
+      labelNames: ['kind'],
+      registers,
+    }),
+    kafkaFetchBytes: new Counter({
+      name: 'kafka_fetch_response_bytes_total',
+      help: 'Bytes of the Fetch responses the broker sent to this instance\'s consumers (empty long polls included), by consumer',
+      labelNames: ['consumer'],
       registers,
     }),
   };

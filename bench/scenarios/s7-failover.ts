@@ -5,44 +5,19 @@
  * instance 1 is killed with SIGKILL. Failover time = from the kill to the first 201 for a request sent after the
  * kill. Target: at most LEASE_TTL_MS + 2 s. Afterwards the database must hold no seat twice.
  */
-import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
 import { createSession, getText, seatLabels } from '../lib/api';
-import { SERVICE_ENV, type Ctx } from '../lib/context';
+import type { Ctx } from '../lib/context';
 import { runLoad } from '../lib/http-load';
-import { createScratchDb } from '../lib/pg';
-import { onCleanup, sleep, startService, type Service } from '../lib/procs';
+import { sleep, startService, type Service } from '../lib/procs';
 import type { Check, ScenarioResult } from '../lib/results';
 import { round, spread } from '../lib/stats';
 import { SeatPool } from './s2-steady-writes';
+import { clusterEnvironment } from './cluster-instances';
 
 export async function failover(ctx: Ctx): Promise<ScenarioResult> {
   const { cfg } = ctx;
   const leaseTtlMs = Number(process.env.BENCH_LEASE_TTL_MS ?? 5000);
-  const db = await createScratchDb('failover');
-  const prefix = `bench${randomBytes(4).toString('hex')}`;
-  const common = {
-    ...SERVICE_ENV,
-    DATABASE_URL: db.url,
-    REDIS_URL: process.env.REDIS_URL as string,
-    KAFKA_BROKERS: process.env.KAFKA_BROKERS as string,
-    KAFKA_TOPIC_PREFIX: prefix,
-    LEASE_TTL_MS: String(leaseTtlMs),
-    RESERVATION_TTL_SECONDS: '3600',
-  };
-  onCleanup(`delete Kafka topics ${prefix}.*`, async () => {
-    const kafka = new Kafka({ clientId: `${prefix}-cleanup`, brokers: (process.env.KAFKA_BROKERS as string).split(','), logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
-      if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 10_000 });
-      const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(`${prefix}.`));
-      if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
-    } finally {
-      await admin.disconnect();
-    }
-  });
+  const { db, prefix, common, instanceId } = await clusterEnvironment('failover', { LEASE_TTL_MS: String(leaseTtlMs) });
   const instances: Service[] = [];
   const rounds: Record<string, unknown>[] = [];
   const checks: Check[] = [];
@@ -56,7 +31,7 @@ export async function failover(ctx: Ctx): Promise<ScenarioResult> {
           logDir: ctx.logDir,
           readyPath: '/health/ready',
           readyTimeoutMs: 120_000,
-          env: { ...common, INSTANCE_ID: `bench-${prefix}-i${i}` },
+          env: { ...common, INSTANCE_ID: instanceId(i) },
         }),
       );
     }

@@ -10,7 +10,7 @@ import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { createClusterRouter } from './cluster-router';
 import type { AppliedCommandLog } from '../persistence/applied-command-log';
-import { createKafkaCommandTransport } from './command-transport';
+import { commandGroup, createKafkaCommandTransport } from './command-transport';
 import { createDeadLetters } from './dead-letters';
 import { createKafka, ensureTopics, topicNames } from './kafka-client';
 import { startKafkaLagSampler } from './kafka-lag';
@@ -50,7 +50,7 @@ export async function createClusterPorts(params: {
   rateLimitRedis.on('error', () => undefined); // the limiter falls back to local counting; the lease clients log outages
   const topics = topicNames(config.kafkaTopicPrefix);
   const kafka: Kafka = createKafka({ brokers: config.kafkaBrokers, clientId: config.instanceId, logger });
-  await ensureTopics(kafka, topics);
+  await ensureTopics(kafka, topics, config.instanceId);
   const producer: Producer = kafka.producer({ allowAutoTopicCreation: true });
   await producer.connect();
 
@@ -83,7 +83,7 @@ export async function createClusterPorts(params: {
     admin,
     groups: [
       { groupId: topics.timers, topic: topics.timers },
-      { groupId: `${topics.commands}.${config.instanceId}`, topic: topics.commands },
+      { groupId: commandGroup(topics, config.instanceId), topic: topics.commandsFor(config.instanceId) },
     ],
     metrics,
     logger,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { SessionReply, SessionRequest } from '../actors/protocol';
 import { ServiceUnavailableError } from '../errors';
 import type { Logger } from '../logger';
@@ -37,15 +37,26 @@ export interface CommandTransport {
 
 const REMEMBERED = 10_000;
 
+/** The consumer group of an instance's own commands and replies topics: one per INSTANCE_ID, stable across restarts. */
+export const commandGroup = (topics: Topics, instanceId: string): string => topics.commandsFor(instanceId);
+
+/** What a message weighs on the wire, roughly: key, value and headers. */
+const messageBytes = (message: KafkaMessage): number =>
+  (message.key?.length ?? 0) +
+  (message.value?.length ?? 0) +
+  Object.entries(message.headers ?? {}).reduce((n, [k, v]) => n + k.length + (Buffer.isBuffer(v) ? v.length : String(v ?? '').length), 0);
+
 /**
- * Commands over Kafka. A command goes on the commands topic keyed by session id (so one session's commands stay
- * in order) and addressed to the owner in a header; the answer comes back on the replies topic. Every instance
- * reads both topics with a consumer group of its own and skips what is not addressed to it.
+ * Commands over Kafka, each read only by the instance it is for. A command goes on its owner's own topic
+ * `<prefix>.commands.<owner>` keyed by session id (so one session's commands stay in order); the answer comes back on
+ * the caller's own `<prefix>.replies.<caller>`. Each instance reads its two topics alone, in a consumer group named
+ * after its stable INSTANCE_ID, so what an instance reads grows with its own share of the traffic, not with the
+ * number of instances, and a restarted owner resumes its topic where its group committed (README, "The cluster").
  *
  * Exactly-once effect: a redelivered command (same id) gets the first answer again instead of running twice, from
  * memory or, after a restart, from the applied-command log written in the commit that made its change. A command
  * past its caller's deadline is dropped unrun (its caller has already been answered 503). A message that is not a
- * valid envelope goes to the dead letters and the partition moves on.
+ * valid envelope, or one addressed to another instance, goes to the dead letters and the partition moves on.
  */
 export function createKafkaCommandTransport(params: {
   kafka: Kafka;
@@ -101,9 +112,9 @@ export function createKafkaCommandTransport(params: {
     void answer.then((a) =>
       producer
         .send({
-          topic: topics.replies,
+          topic: topics.repliesFor(envelope.from),
           acks: 1,
-          messages: [{ key: envelope.from, headers: { to: envelope.from }, value: JSON.stringify({ commandId: envelope.commandId, answer: a }) }],
+          messages: [{ key: envelope.sessionId, headers: { to: envelope.from }, value: JSON.stringify({ commandId: envelope.commandId, answer: a }) }],
         })
         .catch((error: unknown) => logger.warn('could not send a reply', { commandId: envelope.commandId, error: String(error) })),
     );
@@ -111,16 +122,30 @@ export function createKafkaCommandTransport(params: {
 
   return {
     async start(handle) {
+      const ownCommands = topics.commandsFor(instanceId);
+      const ownReplies = topics.repliesFor(instanceId);
+      const kindOf = (topic: string) => (topic === ownCommands ? 'commands' : 'replies');
       consumer = startResilientConsumer({
         kafka,
         logger,
-        config: { groupId: `${topics.commands}.${instanceId}`, sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 50 },
-        topics: [topics.commands, topics.replies],
-        fromBeginning: false,
+        config: { groupId: commandGroup(topics, instanceId), sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 50 },
+        topics: [ownCommands, ownReplies],
+        // The group resumes where it committed; a partition it never committed on (none of its commands read yet)
+        // starts at its beginning, so a command sent while this instance was down is not skipped.
+        fromBeginning: true,
         partitionsConsumedConcurrently: 3,
+        instrument: (c) =>
+          c.on(c.events.REQUEST, ({ payload }) => {
+            if (payload.apiName === 'Fetch') metrics.kafkaFetchBytes.inc({ consumer: 'commands' }, payload.size);
+          }),
         eachMessage: async ({ topic, partition, message }) => {
-          if (message.headers?.to?.toString() !== instanceId) return;
-          if (topic === topics.commands) {
+          metrics.forwardedRead.inc({ kind: kindOf(topic) });
+          metrics.forwardedReadBytes.inc({ kind: kindOf(topic) }, messageBytes(message));
+          const to = message.headers?.to?.toString();
+          if (to !== instanceId) {
+            return deadLetters.send({ topic, partition, message, reason: 'invalid', detail: `addressed to ${to ?? 'nobody'}, read by ${instanceId}` });
+          }
+          if (topic === ownCommands) {
             const parsed = parseEnvelope(CommandEnvelopeSchema, message.value);
             if (!parsed.ok) return deadLetters.send({ topic, partition, message, reason: parsed.reason, detail: parsed.detail });
             onCommand(parsed.envelope, handle);
@@ -161,7 +186,7 @@ export function createKafkaCommandTransport(params: {
       // still retrying when the timeout fires must not hold the caller past COMMAND_TIMEOUT_MS.
       const sent = producer
         .send({
-          topic: topics.commands,
+          topic: topics.commandsFor(target),
           acks: 1,
           messages: [{ key: sessionId, headers: { to: target, from: instanceId }, value: JSON.stringify(envelope) }],
         })

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
@@ -12,8 +11,8 @@ export interface EventFeed {
 
 /**
  * Reads every partition of the events topic from the end it had at start-up and hands each payload to `onEvent`.
- * Positions are kept here, not in Kafka: the consumer group (one per process, for the broker's fetch protocol) never
- * commits an offset, so it leaves nothing behind when the process goes; a consumer that kafkajs gives up on is
+ * Positions are kept here, not in Kafka: the consumer group (one per instance, for the broker's fetch protocol) never
+ * commits an offset; a consumer that kafkajs gives up on is
  * replaced and resumes from the same positions, so no message is skipped. The lag is sampled against the topic's end
  * offsets every `sampleEveryMs`.
  */
@@ -44,7 +43,8 @@ export async function startKafkaEventFeed(params: {
   let stopped = false;
   let current: Consumer | undefined;
   let restartTimer: NodeJS.Timeout | undefined;
-  const groupId = `${topic}.view.${params.instanceId}.${randomUUID().slice(0, 8)}`;
+  // One group per instance, named after its stable INSTANCE_ID: a restart rejoins it rather than leaving one behind.
+  const groupId = `${topic}.view.${params.instanceId}`;
 
   const launch = async (): Promise<void> => {
     const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, sessionTimeout: 10_000, heartbeatInterval: 1_000 });

@@ -22,6 +22,8 @@ export function startResilientConsumer(params: {
   eachMessage: (payload: EachMessagePayload, consumer: Consumer) => Promise<void>;
   logger: Logger;
   restartDelayMs?: number;
+  /** Called with each consumer launched (the first and every replacement), e.g. to listen to its instrumentation. */
+  instrument?: (consumer: Consumer) => void;
 }): ResilientConsumer {
   const { kafka, logger } = params;
   let current: Consumer | undefined;
@@ -33,6 +35,7 @@ export function startResilientConsumer(params: {
   const launch = async (): Promise<void> => {
     const consumer = kafka.consumer(params.config);
     current = consumer;
+    params.instrument?.(consumer);
     consumer.on(consumer.events.GROUP_JOIN, () => markJoined());
     consumer.on(consumer.events.CRASH, (event) => {
       if (event.payload.restart || stopped) return;

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { SeatMap, SeatMapFollower, SeatMapUpdate } from '../app/ports';
+import type { SeatChange, SeatMap, SeatMapFollower, SeatMapUpdate } from '../app/ports';
 
 /**
  * One Server-Sent Events stream of a session's seat map (wire format in README, "Live seat map"):
@@ -23,6 +23,24 @@ export interface SeatMapStream {
 const RETRY_MS = 1000;
 
 const frame = (event: string, version: number, data: string) => `id: ${version}\nevent: ${event}\ndata: ${data}\n\n`;
+
+/**
+ * Frames are built and encoded once per change or document and the same bytes are written to every stream: with
+ * thousands of followers, a change costs one JSON.stringify and one UTF-8 encoding, and sockets that queue it share
+ * one buffer (bench scenario 12).
+ */
+const changeFrames = new WeakMap<SeatChange, Buffer>();
+const snapshotFrames = new WeakMap<Buffer, Buffer>();
+const changeFrame = (change: SeatChange): Buffer => {
+  let bytes = changeFrames.get(change);
+  if (!bytes) changeFrames.set(change, (bytes = Buffer.from(frame('change', change.version, JSON.stringify(change)))));
+  return bytes;
+};
+const snapshotFrame = (seatMap: SeatMap): Buffer => {
+  let bytes = snapshotFrames.get(seatMap.body);
+  if (!bytes) snapshotFrames.set(seatMap.body, (bytes = Buffer.from(frame('snapshot', seatMap.version, seatMap.body.toString('utf8')))));
+  return bytes;
+};
 
 export function openSeatMapStream(res: Response, params: { since: number | undefined; heartbeatMs: number }): SeatMapStream {
   /** The last version the client has: changes are sent only on top of it. */
@@ -57,7 +75,7 @@ export function openSeatMapStream(res: Response, params: { since: number | undef
     }
   };
 
-  function write(chunk: string): void {
+  function write(chunk: string | Buffer): void {
     if (closed) return;
     if (!res.write(chunk)) {
       blocked = true;
@@ -72,7 +90,7 @@ export function openSeatMapStream(res: Response, params: { since: number | undef
       return;
     }
     sent = seatMap.version;
-    write(frame('snapshot', seatMap.version, seatMap.body.toString('utf8')));
+    write(snapshotFrame(seatMap));
   }
 
   return {
@@ -99,7 +117,7 @@ export function openSeatMapStream(res: Response, params: { since: number | undef
         return;
       }
       sent = change.version;
-      write(frame('change', change.version, JSON.stringify(change)));
+      write(changeFrame(change));
     },
     start(f) {
       follower = f;

@@ -20,7 +20,7 @@ describeCluster('commands replayed on the commands topic', (env) => {
   beforeAll(async () => {
     cluster = await inProcessCluster(env, 'replay');
     owner = await cluster.start(ownerId, restartEnv);
-    await cluster.follow(`${cluster.prefix}.replies`);
+    await cluster.follow(`${cluster.prefix}.replies.${callerId}`);
   }, 120_000);
   afterAll(async () => {
     await cluster?.close();
@@ -37,12 +37,12 @@ describeCluster('commands replayed on the commands topic', (env) => {
   });
   const send = (e: Envelope) =>
     cluster.producer.send({
-      topic: `${cluster.prefix}.commands`,
+      topic: `${cluster.prefix}.commands.${e.to}`,
       messages: [{ key: e.sessionId, value: JSON.stringify(e), headers: { to: e.to, from: e.from } }],
     });
   const answers = (commandId: string) =>
     cluster
-      .read(`${cluster.prefix}.replies`)
+      .read(`${cluster.prefix}.replies.${callerId}`)
       .map((m) => JSON.parse(m.value) as { commandId: string; answer: Record<string, any> })
       .filter((m) => m.commandId === commandId)
       .map((m) => m.answer);

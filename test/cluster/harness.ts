@@ -665,7 +665,8 @@ function kafkaClient(brokers: readonly string[], clientId: string): Kafka {
   });
 }
 
-async function deleteTopics(brokers: readonly string[], prefix: string): Promise<void> {
+/** Deletes the topics and consumer groups of a test's topic prefix. */
+export async function deleteTopics(brokers: readonly string[], prefix: string): Promise<void> {
   const admin = kafkaClient(brokers, `${prefix}-cleanup`).admin();
   await admin.connect();
   try {

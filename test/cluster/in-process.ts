@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type IHeaders, type Producer } from 'kafkajs';
 import { createScratchDatabase, startInstance } from '../support/test-instance';
 import type { Instance } from '../../src/main';
-import type { ClusterEnv } from './harness';
+import { deleteTopics, type ClusterEnv } from './harness';
 
 export interface InProcessCluster {
   readonly prefix: string;
@@ -16,8 +16,9 @@ export interface InProcessCluster {
   readonly producer: Producer;
   /** Starts (or starts again, with the same INSTANCE_ID) member `id`. */
   start(id: string, env?: Record<string, string>): Promise<Instance>;
-  /** Every message of `topic` so far, with its headers as strings. */
+  /** Every message of `topic` so far, with its headers as strings (after `follow(topic)`). */
   read(topic: string): { value: string; headers: Record<string, string> }[];
+  /** Reads `topic` from its beginning from now on, creating it when missing. */
   follow(topic: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -59,7 +60,11 @@ export async function inProcessCluster(env: ClusterEnv, name: string): Promise<I
     },
     read: (topic) => seen.get(topic) ?? [],
     async follow(topic) {
-      const consumer = kafka.consumer({ groupId: `${prefix}-probe-${randomUUID().slice(0, 6)}`, maxWaitTimeInMs: 50 });
+      // A caller that is not a running instance has no replies topic yet: create it before subscribing.
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 3 }] }).finally(() => admin.disconnect());
+      const consumer = kafka.consumer({ groupId: `${prefix}.probe-${randomUUID().slice(0, 6)}`, maxWaitTimeInMs: 50 });
       consumers.push(consumer);
       await consumer.connect();
       await consumer.subscribe({ topic, fromBeginning: true });
@@ -75,6 +80,7 @@ export async function inProcessCluster(env: ClusterEnv, name: string): Promise<I
       for (const i of [...instances]) await i.close().catch(() => undefined);
       await producer.disconnect().catch(() => undefined);
       await db.drop();
+      await deleteTopics(env.kafkaBrokers, prefix).catch(() => undefined);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig, parseTrustProxy } from '../../../src/config';
 
 const SECRET = 'x'.repeat(32);
-const CLUSTER = { DATABASE_URL: 'postgres://db/cinema', REDIS_URL: 'redis://r1:6379', KAFKA_BROKERS: 'k1:9092' };
+const CLUSTER = { DATABASE_URL: 'postgres://db/cinema', REDIS_URL: 'redis://r1:6379', KAFKA_BROKERS: 'k1:9092', INSTANCE_ID: 'app1' };
 
 function refusal(env: Record<string, string>): string {
   try {

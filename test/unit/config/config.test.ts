@@ -117,7 +117,7 @@ describe('loadConfig', () => {
 
   describe('cluster mode (Redis leases + Kafka + a shared Postgres)', () => {
     /** A complete cluster environment, so each spec below changes one thing. */
-    const cluster = { DATABASE_URL: 'postgres://db/cinema', REDIS_URL: 'redis://r1:6379', KAFKA_BROKERS: 'k1:9092', AUTH_MODE: 'open' };
+    const cluster = { DATABASE_URL: 'postgres://db/cinema', REDIS_URL: 'redis://r1:6379', KAFKA_BROKERS: 'k1:9092', AUTH_MODE: 'open', INSTANCE_ID: 'app1' };
 
     it('when Postgres, Redis and Kafka are all configured, then the instance runs in cluster mode', () => {
       const config = loadConfig(cluster);
@@ -156,6 +156,15 @@ describe('loadConfig', () => {
       ]);
     });
 
+    it('when INSTANCE_ID is missing, then a ConfigError asks for a stable name (it names the instance\'s own topics and consumer group)', () => {
+      const { INSTANCE_ID: _, ...unnamed } = cluster;
+      expect(configErrorFor(unnamed).issues).toEqual([expect.stringMatching(/^INSTANCE_ID: .*stable name.*consumer group/)]);
+    });
+
+    it('when INSTANCE_ID is given, then it is this instance\'s name in leases and its topics', () => {
+      expect(loadConfig({ ...cluster, INSTANCE_ID: 'cinema-2.eu_west' }).instanceId).toBe('cinema-2.eu_west');
+    });
+
     it.each([
       ['Kafka without Redis', { DATABASE_URL: cluster.DATABASE_URL, KAFKA_BROKERS: cluster.KAFKA_BROKERS }, 'REDIS_URL'],
       ['Redis without Kafka', { DATABASE_URL: cluster.DATABASE_URL, REDIS_URL: cluster.REDIS_URL }, 'KAFKA_BROKERS'],
@@ -191,9 +200,11 @@ describe('loadConfig', () => {
       ['REDIS_URL', 'redis://ok:6379,http://x'],
       ['LOG_LEVEL', 'loud'],
       ['KAFKA_TOPIC_PREFIX', 'has space'],
+      ['INSTANCE_ID', 'app 1'],
+      ['INSTANCE_ID', 'app/1'],
     ])('when %s=%s, then a ConfigError names it', (name, value) => {
       // Start from a valid cluster environment so the bad value is the only thing wrong.
-      const valid = { DATABASE_URL: 'postgres://db/cinema', REDIS_URL: 'redis://r1:6379', KAFKA_BROKERS: 'k1:9092', AUTH_MODE: 'open' };
+      const valid = { DATABASE_URL: 'postgres://db/cinema', REDIS_URL: 'redis://r1:6379', KAFKA_BROKERS: 'k1:9092', AUTH_MODE: 'open', INSTANCE_ID: 'app1' };
       const error = configErrorFor({ ...valid, [name]: value });
       expect(error.name).toBe('ConfigError');
       expect(error.message).toContain(name);
@@ -222,7 +233,7 @@ describe('loadConfig', () => {
   });
 
   describe('the result', () => {
-    const config = loadConfig({ REDIS_URL: 'redis://a:1', KAFKA_BROKERS: 'k:9092', DATABASE_URL: 'postgres://db/x', AUTH_MODE: 'open' });
+    const config = loadConfig({ REDIS_URL: 'redis://a:1', KAFKA_BROKERS: 'k:9092', DATABASE_URL: 'postgres://db/x', AUTH_MODE: 'open', INSTANCE_ID: 'app1' });
 
     it('when the config is loaded, then it and its nested parts are frozen', () => {
       expect(Object.isFrozen(config)).toBe(true);
