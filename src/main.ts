@@ -5,7 +5,6 @@ import type { Express } from 'express';
 import type { DataSource } from 'typeorm';
 import { SessionRegistry } from './actors/session-registry';
 import { createCinemaService } from './app/cinema';
-import { createJwtVerifier } from './auth/jwt-verifier';
 import type { HealthCheck } from './app/health';
 import type { SessionRouter } from './app/ports';
 import { createLocalEventBus, type LocalEventBus } from './cluster/local-event-bus';
@@ -160,6 +159,8 @@ export async function createInstance(config: Config, options: InstanceOptions = 
     ...(cluster?.healthChecks ?? []),
   ];
   let accepting = true;
+  // jose is loaded only when tokens are verified (like the cluster adapters: start-up time in open mode).
+  const verifier = config.auth.mode === 'jwt' ? (await import('./auth/jwt-verifier')).createJwtVerifier(config.auth, clock) : undefined;
   const app = createApp({
     service,
     idempotency: createIdempotencyStore(dataSource),
@@ -168,7 +169,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
     logger,
     scope,
     config: { ...config, metricsOnApiPort: config.metricsPort === undefined },
-    verifier: config.auth.mode === 'jwt' ? createJwtVerifier(config.auth, clock) : undefined,
+    verifier,
     rateLimitRedis: cluster?.rateLimitRedis,
     rateLimitPrefix: config.kafkaTopicPrefix,
     isAccepting: () => accepting,
