@@ -84,8 +84,10 @@ export function exchangeRecord(deps: { logger: Logger; metrics: Metrics }): Requ
 
 /**
  * Every request's context, in this order: its id (X-Request-Id), the record of the exchange (metrics, log line) and
- * the request scope around the rest of the chain. The bench measures each part's cost (bench/README.md).
+ * the request scope around the rest of the chain. One middleware (each layer express walks costs a little); the
+ * bench measures each part's cost (bench/README.md, scenario 10).
  */
-export function requestContext(deps: { scope: RequestScope; logger: Logger; metrics: Metrics }): RequestHandler[] {
-  return [requestId(), exchangeRecord(deps), requestScope(deps.scope)];
+export function requestContext(deps: { scope: RequestScope; logger: Logger; metrics: Metrics }): RequestHandler {
+  const [id, record, scoped] = [requestId(), exchangeRecord(deps), requestScope(deps.scope)];
+  return (req, res, next) => id(req, res, () => record(req, res, () => scoped(req, res, next)));
 }
