@@ -1,6 +1,6 @@
 /**
  * The per-request layers of the service's HTTP stack, one at a time, for the middleware-cost scenario
- * (scenarios/s10-middleware.ts): an Express 5 server answering every POST /reservations with the 409 problem+json
+ * (scenarios/middleware-cost.ts): an Express 5 server answering every POST /reservations with the 409 problem+json
  * of a refused hold, built from the service's own middleware, stacked in the order `createApp` runs them:
  *
  *   node --import tsx bench/middleware-server.ts <layers>

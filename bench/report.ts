@@ -60,7 +60,7 @@ const TARGETS: TargetDef[] = [
   { name: 'Writes with bearer tokens ≥ 0.9× open mode (Postgres)', figure: 'auth.writes', goal: '≥ 0.9×', met: (v) => v >= 0.9 },
   { name: 'Refusals (hot seat) with bearer tokens ≥ 0.9× open mode (Postgres)', figure: 'auth.refusals', goal: '≥ 0.9×', met: (v) => v >= 0.9 },
   {
-    name: 'CPU per refused hold ≤ 1.3× CPU per bare express constant answer (scenario 10: same requests and connections, Postgres)',
+    name: 'CPU per refused hold ≤ 1.3× CPU per bare express constant answer (middleware-cost scenario: same requests and connections, Postgres)',
     figure: 'mw.refusal.cpu',
     goal: '≤ 1.3×',
     met: (v) => v <= 1.3,

@@ -31,7 +31,7 @@ import { expiryLateness } from './scenarios/s6-expiry';
 import { failover } from './scenarios/s7-failover';
 import { authCost } from './scenarios/s8-auth';
 import { bestAvailableOnSale } from './scenarios/s9-best-available';
-import { middlewareCosts } from './scenarios/s10-middleware';
+import { middlewareCosts } from './scenarios/middleware-cost';
 
 const ROOT = resolve(__dirname, '..');
 const RESULTS = join(ROOT, 'bench', 'results');
@@ -90,7 +90,7 @@ async function main(): Promise<number> {
   onCleanup(`remove ${snapshotRoot}`, () => rmSync(snapshotRoot, { recursive: true, force: true }));
   const snapshot = join(snapshotRoot, 'src');
   cpSync(join(ROOT, 'src'), snapshot, { recursive: true });
-  // Scenario 10's server is built from the service's middleware: it runs next to the same copy.
+  // The middleware-cost scenario's server is built from the service's middleware: it runs next to the same copy.
   cpSync(join(ROOT, 'bench', 'middleware-server.ts'), join(snapshotRoot, 'bench', 'middleware-server.ts'));
   symlinkSync(join(ROOT, 'node_modules'), join(snapshotRoot, 'node_modules'), 'dir');
   const ctx: Ctx = {
@@ -199,8 +199,8 @@ async function main(): Promise<number> {
       return availabilityReads(ctx, bareDoc as Target, oursPg as Target);
     });
     await bareDoc?.service.stop();
-    await run('mw', 'Scenario 10: what a refused hold costs, layer by layer', () => middlewareCosts(ctx, oursPg as Target),
-      10 * (ctx.cfg.warmupSeconds + ctx.cfg.rounds * ctx.cfg.shortPhaseSeconds + 2), 's10');
+    await run('mw', 'Middleware cost: what a refused hold costs, layer by layer', () => middlewareCosts(ctx, oursPg as Target),
+      10 * (ctx.cfg.warmupSeconds + ctx.cfg.rounds * ctx.cfg.shortPhaseSeconds + 2), 'mw');
     await oursPg?.service.stop();
 
     await run('auth', 'Authentication cost (writes and refusals with bearer tokens vs open mode)', () => authCost(ctx), cfg.quick ? 30 : 90);

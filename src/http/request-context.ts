@@ -85,7 +85,7 @@ export function exchangeRecord(deps: { logger: Logger; metrics: Metrics }): Requ
 /**
  * Every request's context, in this order: its id (X-Request-Id), the record of the exchange (metrics, log line) and
  * the request scope around the rest of the chain. One middleware (each layer express walks costs a little); the
- * bench measures each part's cost (bench/README.md, scenario 10).
+ * bench measures each part's cost (bench/README.md, the middleware-cost scenario).
  */
 export function requestContext(deps: { scope: RequestScope; logger: Logger; metrics: Metrics }): RequestHandler {
   const [id, record, scoped] = [requestId(), exchangeRecord(deps), requestScope(deps.scope)];

@@ -1,5 +1,5 @@
 /**
- * Scenario 10, what a refused hold costs, layer by layer (`--only=mw`). The same request as scenario 3's hot seat
+ * Middleware cost: what a refused hold costs, layer by layer (`--only=mw`). The same request as scenario 3's hot seat
  * (POST /reservations for seat A1, a JSON body) against a ladder of servers, each adding one per-request layer of
  * the service to the one before (bench/middleware-server.ts): bare Express answering a constant (comparator (a)), the
  * 409 problem+json of a refusal instead, the request id, the exchange record (HTTP metrics), the request scope
@@ -148,8 +148,8 @@ export async function middlewareCosts(ctx: Ctx, service: Target): Promise<Scenar
     ];
   });
   return {
-    id: 's10',
-    title: 'Scenario 10: what a refused hold costs, layer by layer',
+    id: 'mw',
+    title: 'Middleware cost: what a refused hold costs, layer by layer',
     figures,
     checks: [],
     notes: [
