@@ -45,8 +45,9 @@ export function requestScope(scope: RequestScope): RequestHandler {
  */
 export function exchangeRecord(deps: { logger: Logger; metrics: Metrics }): RequestHandler {
   const { logger, metrics } = deps;
-  // prom-client hashes a label object on every inc/observe; the labelled children are looked up once per
-  // (method, route, status) instead. Routes are templates and statuses few, so the map stays small.
+  // The labelled children are made once per (method, route, status), not per request (prom-client builds a child of
+  // closures on each labels() call; its inc/observe still validate and hash the labels). Routes are templates and
+  // statuses few, so the map stays small.
   type Series = { requests: { inc(): void }; duration: { observe(v: number): void } };
   const series = new Map<string, Series>();
   const seriesOf = (method: string, route: string, status: number): Series => {
