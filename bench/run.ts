@@ -7,7 +7,7 @@
  * bench/results/raw/<timestamp>/, git-ignored). Child processes and scratch databases are removed at the end,
  * also on failure or Ctrl-C.
  *
- * Options: --quick, --rounds=N, --seconds=S (per measured phase), --only=1,2,3,4,5,6,7,9,10,p99,auth,profile,
+ * Options: --quick, --rounds=N, --seconds=S (per measured phase), --only=1,2,3,4,5,6,7,9,10,p99,auth,mw,profile,
  * --no-embedded, --no-profile, --sessions=N, --holds=N (see bench/README.md).
  */
 import { execSync } from 'node:child_process';
@@ -32,6 +32,7 @@ import { failover } from './scenarios/s7-failover';
 import { clusterReadSide } from './scenarios/cluster-read-side';
 import { authCost } from './scenarios/s8-auth';
 import { bestAvailableOnSale } from './scenarios/s9-best-available';
+import { middlewareCosts } from './scenarios/middleware-cost';
 
 const ROOT = resolve(__dirname, '..');
 const RESULTS = join(ROOT, 'bench', 'results');
@@ -90,6 +91,8 @@ async function main(): Promise<number> {
   onCleanup(`remove ${snapshotRoot}`, () => rmSync(snapshotRoot, { recursive: true, force: true }));
   const snapshot = join(snapshotRoot, 'src');
   cpSync(join(ROOT, 'src'), snapshot, { recursive: true });
+  // The middleware-cost scenario's server is built from the service's middleware: it runs next to the same copy.
+  cpSync(join(ROOT, 'bench', 'middleware-server.ts'), join(snapshotRoot, 'bench', 'middleware-server.ts'));
   symlinkSync(join(ROOT, 'node_modules'), join(snapshotRoot, 'node_modules'), 'dir');
   const ctx: Ctx = {
     cfg,
@@ -216,6 +219,15 @@ async function main(): Promise<number> {
     await run('10', 'Scenarios 10-12: the cluster read side', async () =>
       clusterConfigured ? clusterReadSide(ctx) : skipped('s10', 'Scenarios 10-12: the cluster read side', 'skipped: no Kafka/Redis (KAFKA_BROKERS and REDIS_URL unset)'),
     cfg.quick ? 90 : 140, 's10');
+    // Last, on a service of its own, so that it never takes the time budget of the scenarios above.
+    await run('mw', 'Middleware cost: what a refused hold costs, layer by layer', async () => {
+      const service = await startOurs(ctx, 'ours-mw', 'postgres');
+      try {
+        return await middlewareCosts(ctx, service);
+      } finally {
+        await service.service.stop();
+      }
+    }, 10 * (cfg.warmupSeconds + cfg.rounds * cfg.shortPhaseSeconds + 2), 'mw');
   } finally {
     ctx.log('cleaning up');
     await cleanupAll();

@@ -5,12 +5,11 @@ import type { Express } from 'express';
 import type { DataSource } from 'typeorm';
 import { SessionRegistry } from './actors/session-registry';
 import { createCinemaService } from './app/cinema';
-import { createJwtVerifier } from './auth/jwt-verifier';
 import type { HealthCheck } from './app/health';
 import type { SessionRouter } from './app/ports';
 import { createLocalEventBus, type LocalEventBus } from './cluster/local-event-bus';
 import { createLocalExpiryScheduler } from './cluster/local-expiry-scheduler';
-import { createClusterPorts } from './cluster/cluster-ports';
+import type { createClusterPorts as CreateClusterPorts } from './cluster/cluster-ports';
 import { createLocalLeaseManager } from './cluster/local-lease-manager';
 import { ConfigError, isClusterMode, loadConfig, type Config } from './config';
 import { installCrashHandlers } from './crash-handlers';
@@ -31,6 +30,14 @@ import { createSessionStore } from './persistence/session-store';
 import { createAvailabilityReader } from './readside/availability-reader';
 import { createReadModel, type ReadModel } from './readside/read-model';
 import { createStreamSlots } from './http/stream-slots';
+
+/**
+ * The cluster adapters (kafkajs, ioredis, Redlock) are loaded only in cluster mode: loading them costs a single
+ * instance a third of its start-up (README, "Run it").
+ */
+async function loadClusterPorts(): Promise<typeof CreateClusterPorts> {
+  return (await import('./cluster/cluster-ports')).createClusterPorts;
+}
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -69,7 +76,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
 
   const appliedCommands = createAppliedCommandLog(dataSource);
   const cluster = isClusterMode(config)
-    ? await createClusterPorts({ config, logger, metrics, clock, appliedCommands })
+    ? await (await loadClusterPorts())({ config, logger, metrics, clock, appliedCommands })
     : undefined;
 
   const seatState = createSeatStateStore(dataSource);
@@ -152,6 +159,8 @@ export async function createInstance(config: Config, options: InstanceOptions = 
     ...(cluster?.healthChecks ?? []),
   ];
   let accepting = true;
+  // jose is loaded only when tokens are verified (like the cluster adapters: start-up time in open mode).
+  const verifier = config.auth.mode === 'jwt' ? (await import('./auth/jwt-verifier')).createJwtVerifier(config.auth, clock) : undefined;
   const app = createApp({
     service,
     idempotency: createIdempotencyStore(dataSource),
@@ -160,7 +169,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
     logger,
     scope,
     config: { ...config, metricsOnApiPort: config.metricsPort === undefined },
-    verifier: config.auth.mode === 'jwt' ? createJwtVerifier(config.auth, clock) : undefined,
+    verifier,
     rateLimitRedis: cluster?.rateLimitRedis,
     rateLimitPrefix: config.kafkaTopicPrefix,
     isAccepting: () => accepting,

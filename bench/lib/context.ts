@@ -198,6 +198,8 @@ export interface PhaseCost {
   readonly service?: {
     readonly commits: number;
     readonly meanBatch: number;
+    /** Sessions whose changes shared one transaction (per-instance group commit), mean over the phase. */
+    readonly meanSessionsPerTransaction: number;
     readonly meanCommitMs: number;
     readonly eventLoopLagP99Ms: number;
   };
@@ -240,6 +242,7 @@ export async function measured<T>(target: Target, fn: () => Promise<T>): Promise
             commits,
             meanBatch: round(d('commit_batch_size_sum') / commits, 1),
             meanCommitMs: round((1000 * d('commit_duration_seconds_sum')) / commits, 1),
+            meanSessionsPerTransaction: round(d('commit_sessions_per_transaction_sum') / d('commit_sessions_per_transaction_count'), 2),
             eventLoopLagP99Ms: round(1000 * (sm1.get('nodejs_eventloop_lag_p99_seconds') ?? Number.NaN), 1),
           }
         : undefined,

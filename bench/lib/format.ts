@@ -9,7 +9,7 @@ export function fmtRange(values: number[], digits = 2): string {
   return `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
 }
 
-export const COST_HEADER = ['server cores', 'client cores', 'server CPU ms/req', 'PG CPU ms/req', 'commits: mean batch / mean ms', 'event-loop lag p99 ms'];
+export const COST_HEADER = ['server cores', 'client cores', 'server CPU ms/req', 'PG CPU ms/req', 'commits: mean batch / mean ms / sessions per transaction', 'event-loop lag p99 ms'];
 
 /** The cost columns of a target's rounds: where the time went. */
 export function costColumns(costs: PhaseCost[], answers: number[]): string[] {
@@ -20,7 +20,10 @@ export function costColumns(costs: PhaseCost[], answers: number[]): string[] {
     fmtRange(costs.map((c) => c.clientCores), 2),
     fmtRange(costs.map((c, i) => (c.serverCpuS * 1000) / Math.max(1, answers[i])), 3),
     fmtRange(costs.map((c, i) => (c.postgresCpuS * 1000) / Math.max(1, answers[i])), 3),
-    has ? `${fmtRange(svc.map((s) => s?.meanBatch ?? Number.NaN), 1)} / ${fmtRange(svc.map((s) => s?.meanCommitMs ?? Number.NaN), 1)}` : '-',
+    has
+      ? `${fmtRange(svc.map((s) => s?.meanBatch ?? Number.NaN), 1)} / ${fmtRange(svc.map((s) => s?.meanCommitMs ?? Number.NaN), 1)} / ` +
+        fmtRange(svc.map((s) => s?.meanSessionsPerTransaction ?? Number.NaN), 2)
+      : '-',
     has ? fmtRange(svc.map((s) => s?.eventLoopLagP99Ms ?? Number.NaN), 1) : '-',
   ];
 }

@@ -19,7 +19,7 @@ import type { StreamSlots } from './stream-slots';
 import { reservationRoutes } from './routes/reservations';
 import { salesRoutes } from './routes/sales';
 import { sessionRoutes } from './routes/sessions';
-import { webRoutes } from './routes/web';
+import { serveWeb } from './routes/web';
 
 /** Largest JSON body accepted (api.md: over 100 kB is 413). */
 export const JSON_BODY_LIMIT = '100kb';
@@ -64,7 +64,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(requestContext({ scope: deps.scope, logger, metrics: deps.metrics }));
   // The seat picker's page and files (README "The seat picker"), before the rate limit: a page load is ~15 files.
-  app.use(webRoutes());
+  serveWeb(app);
   // Who is calling is known before the rate limit, which keys on it; each route then says what it requires.
   app.use(auth);
   app.use(
@@ -80,6 +80,18 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
 
   const document = buildOpenApiDocument({ maxSeats: config.maxSeatsPerReservation });
+  // The busiest routes first: a request walks the routers in order until one matches (no two overlap).
+  app.use(
+    reservationRoutes({
+      service,
+      idempotency: deps.idempotency,
+      logger,
+      maxSeatsPerReservation: config.maxSeatsPerReservation,
+    }),
+  );
+  app.use(sessionRoutes({ service, logger }));
+  if (deps.seatMapStreams) app.use(availabilityStreamRoutes(deps.seatMapStreams));
+  app.use(salesRoutes({ service, logger }));
   app.use(
     operationRoutes({
       healthChecks: deps.healthChecks,
@@ -91,17 +103,6 @@ export function createApp(deps: AppDeps): express.Express {
       logger,
     }),
   );
-  if (deps.seatMapStreams) app.use(availabilityStreamRoutes(deps.seatMapStreams));
-  app.use(sessionRoutes({ service, logger }));
-  app.use(
-    reservationRoutes({
-      service,
-      idempotency: deps.idempotency,
-      logger,
-      maxSeatsPerReservation: config.maxSeatsPerReservation,
-    }),
-  );
-  app.use(salesRoutes({ service, logger }));
 
   app.use(methodNotAllowed(document));
   app.use(notFound());

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import express, { Router, type Response } from 'express';
+import express, { type Express, type Response } from 'express';
 
 /** The seat picker's static files (web/public, its scripts compiled into web/public/js by `npm run build`). */
 export const WEB_ROOT = resolve(__dirname, '../../../web/public');
@@ -20,16 +20,16 @@ function pageHeaders(res: Response): void {
 }
 
 /**
- * GET / (the page) and GET /ui/* (its styles and scripts). Nothing else is looked up on disk, so the API's paths,
- * and the JSON 404 for unknown ones, never touch the file system.
+ * GET / (the page) and GET /ui/* (its styles and scripts), mounted on `app` itself (not in a router of their own,
+ * which every API request would walk through). Nothing else is looked up on disk, so the API's paths, and the JSON
+ * 404 for unknown ones, never touch the file system.
  */
-export function webRoutes(root = WEB_ROOT): Router {
-  const router = Router();
-  router.get('/', (_req, res, next) => {
+export function serveWeb(app: Express, root = WEB_ROOT): void {
+  app.get('/', (_req, res, next) => {
     pageHeaders(res);
     res.sendFile('index.html', { root }, (error) => error && next(error));
   });
-  router.use(
+  app.use(
     '/ui',
     express.static(root, {
       index: false,
@@ -38,5 +38,4 @@ export function webRoutes(root = WEB_ROOT): Router {
       setHeaders: (res) => pageHeaders(res as unknown as Response),
     }),
   );
-  return router;
 }
