@@ -95,7 +95,7 @@ export class SimStore {
   private async commitWithFaults(batch: CommitBatch): Promise<void> {
     await sleep(this.faults.latency());
     const outcome = this.faults.commitOutcome();
-    if (outcome !== 'ok') this.trace(`store: commit of epoch ${batch.epoch} version ${batch.version}: ${outcome}`);
+    if (outcome !== 'ok') this.trace(`store: session ${batch.sessionId.slice(0, 4)} commit of epoch ${batch.epoch} version ${batch.version}: ${outcome}`);
     if (outcome === 'fail-before') throw new Error('simulated: connection lost before the commit');
     if (outcome === 'stall') {
       await sleep(this.faults.stallMs());
@@ -109,7 +109,7 @@ export class SimStore {
   private commit(batch: CommitBatch): void {
     const session = this.sessions.get(batch.sessionId);
     if (!session || (session.epoch !== batch.epoch && !this.bugs.has('no-fencing'))) {
-      this.trace(`store: commit of epoch ${batch.epoch} fenced (session at epoch ${session?.epoch})`);
+      this.trace(`store: session ${batch.sessionId.slice(0, 4)} commit of epoch ${batch.epoch} fenced (session at epoch ${session?.epoch})`);
       throw new FencedWriteError(batch.sessionId, batch.epoch);
     }
     const { inserts, statusChanges } = reservationWrites(batch.events);
@@ -149,7 +149,7 @@ export class SimStore {
     for (const c of batch.commands ?? []) if (!this.applied.has(c.commandId)) this.applied.set(c.commandId, c.reply as SessionReply);
     session.version = batch.version;
     session.nextExpiryAt = nextExpiry(batch.state);
-    this.trace(`store: committed ${batch.events.map((e) => e.type).join(',') || 'nothing'} at epoch ${batch.epoch}, version ${batch.version}`);
+    this.trace(`store: session ${batch.sessionId.slice(0, 4)} committed ${batch.events.map((e) => e.type).join(',') || 'nothing'} at epoch ${batch.epoch}, version ${batch.version}`);
     for (const listener of this.listeners) listener(batch, before);
   }
 }

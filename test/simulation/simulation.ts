@@ -49,7 +49,7 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
     const world: SimWorld = {
       store,
       leases: new SimLeaseStore(faults, SIM_CONFIG.leaseTtlMs),
-      bus: new SimBus(faults, (line) => trace.add(line)),
+      bus: new SimBus(faults, (line) => trace.add(line), options.bugs?.includes('redelivery-revival')),
       random: random.fork(),
       trace: (line) => trace.add(line),
     };
