@@ -1,6 +1,6 @@
 import { FAULT_KINDS, type FaultKind } from './faults';
 import type { KnownBug } from './known-bugs';
-import { runSeed, type RunResult } from './simulation';
+import { runSeed, type RunResult, type RunStats } from './simulation';
 
 /** The one-line command that replays a seed (README, "Deterministic simulation"). */
 export function replayCommand(seed: number, bugs: readonly KnownBug[] = []): string {
@@ -22,6 +22,8 @@ export interface CampaignSummary {
   readonly runs: number;
   readonly failures: RunResult[];
   readonly steps: number;
+  /** Summed (answers, commits, fenced) or maximal (waits) over the runs. */
+  readonly stats: RunStats;
   /** Per fault kind: seeds that had it on, and how many of those broke an invariant. */
   readonly byFault: Map<FaultKind, { runs: number; violations: number }>;
 }
@@ -38,10 +40,16 @@ export async function runSeeds(params: {
   const failures: RunResult[] = [];
   let runs = 0;
   let steps = 0;
+  const stats = { answers: 0, maxAnswerMs: 0, maxExpiryLagMs: 0, commits: 0, fenced: 0 };
   for (let seed = params.from; seed < params.from + params.count; seed++) {
     const result = await runSeed({ seed, bugs: params.bugs });
     runs += 1;
     steps += result.steps;
+    stats.answers += result.stats.answers;
+    stats.commits += result.stats.commits;
+    stats.fenced += result.stats.fenced;
+    stats.maxAnswerMs = Math.max(stats.maxAnswerMs, result.stats.maxAnswerMs);
+    stats.maxExpiryLagMs = Math.max(stats.maxExpiryLagMs, result.stats.maxExpiryLagMs);
     for (const kind of result.faults) {
       const entry = byFault.get(kind)!;
       entry.runs += 1;
@@ -53,5 +61,5 @@ export async function runSeeds(params: {
       if (failures.length >= (params.maxFailures ?? Infinity)) break;
     }
   }
-  return { runs, failures, steps, byFault };
+  return { runs, failures, steps, stats, byFault };
 }

@@ -30,6 +30,8 @@ export class Invariants {
   private readonly models = new Map<string, { state: SessionState; version: number; documents: Map<number, string> }>();
   private readonly open = new Set<Open>();
   private readonly ownedSince = new Map<string, number>();
+  /** What the run exercised: answers seen and the longest wait, the longest a due and owned hold stayed pending. */
+  readonly stats = { answers: 0, maxAnswerMs: 0, maxExpiryLagMs: 0 };
   /** The first invariant broken, even if the code that ran into it swallowed the throw. */
   violation: Violation | undefined;
 
@@ -81,6 +83,8 @@ export class Invariants {
     this.open.add(entry);
     return (request, reply) => {
       this.open.delete(entry);
+      this.stats.answers += 1;
+      this.stats.maxAnswerMs = Math.max(this.stats.maxAnswerMs, Date.now() - entry.sentAt);
       if (request && reply?.ok) this.durable(request);
     };
   }
@@ -129,6 +133,7 @@ export class Invariants {
       const since = this.ownedSince.get(r.sessionId);
       if (r.status !== 'PENDING' || since === undefined) continue;
       const due = Math.max(new Date(r.expires_at).getTime(), since);
+      this.stats.maxExpiryLagMs = Math.max(this.stats.maxExpiryLagMs, now - due);
       if (now - due > EXPIRY_BOUND_MS) throw this.fail(`hold ${r.id} still pending ${now - due} ms after it was due and owned`);
     }
   }

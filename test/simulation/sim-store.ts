@@ -38,6 +38,7 @@ export class SimStore {
   private readonly soldSeats = new Set<string>();
   private readonly applied = new Map<string, SessionReply>();
   private readonly listeners: CommitListener[] = [];
+  readonly stats = { commits: 0, fenced: 0 };
 
   constructor(
     private readonly faults: FaultPlan,
@@ -98,8 +99,9 @@ export class SimStore {
     if (outcome !== 'ok') this.trace(`store: session ${batch.sessionId.slice(0, 4)} commit of epoch ${batch.epoch} version ${batch.version}: ${outcome}`);
     if (outcome === 'fail-before') throw new Error('simulated: connection lost before the commit');
     if (outcome === 'stall') {
+      // A slow statement: it lands late (perhaps after its writer lost the session) or hits the statement timeout.
       await sleep(this.faults.stallMs());
-      throw new Error('simulated: statement timeout');
+      if (this.faults.latency() <= 4) throw new Error('simulated: statement timeout');
     }
     this.commit(batch);
     if (outcome === 'fail-after') throw new Error('simulated: connection lost after the commit');
@@ -109,6 +111,7 @@ export class SimStore {
   private commit(batch: CommitBatch): void {
     const session = this.sessions.get(batch.sessionId);
     if (!session || (session.epoch !== batch.epoch && !this.bugs.has('no-fencing'))) {
+      this.stats.fenced += 1;
       this.trace(`store: session ${batch.sessionId.slice(0, 4)} commit of epoch ${batch.epoch} fenced (session at epoch ${session?.epoch})`);
       throw new FencedWriteError(batch.sessionId, batch.epoch);
     }
@@ -148,6 +151,7 @@ export class SimStore {
     batch.events.forEach((e, i) => this.outbox.push(eventPayload(batch.sessionId, e, first + i)));
     for (const c of batch.commands ?? []) if (!this.applied.has(c.commandId)) this.applied.set(c.commandId, c.reply as SessionReply);
     session.version = batch.version;
+    this.stats.commits += 1;
     session.nextExpiryAt = nextExpiry(batch.state);
     this.trace(`store: session ${batch.sessionId.slice(0, 4)} committed ${batch.events.map((e) => e.type).join(',') || 'nothing'} at epoch ${batch.epoch}, version ${batch.version}`);
     for (const listener of this.listeners) listener(batch, before);

@@ -29,6 +29,15 @@ export interface RunResult {
   readonly steps: number;
   readonly faults: readonly FaultKind[];
   readonly fired: ReadonlyMap<FaultKind, number>;
+  readonly stats: RunStats;
+}
+
+export interface RunStats {
+  readonly answers: number;
+  readonly maxAnswerMs: number;
+  readonly maxExpiryLagMs: number;
+  readonly commits: number;
+  readonly fenced: number;
 }
 
 const T0 = Date.UTC(2030, 0, 1);
@@ -44,6 +53,7 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
   const trace = new Trace(T0, Number(process.env.SIM_TRACE_LINES ?? 40));
   let steps = 0;
   let violation: string | undefined;
+  let stats: RunStats = { answers: 0, maxAnswerMs: 0, maxExpiryLagMs: 0, commits: 0, fenced: 0 };
   try {
     const store = new SimStore(faults, new Set(options.bugs ?? []), (line) => trace.add(line));
     const world: SimWorld = {
@@ -101,11 +111,12 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
       }
     }
     violation = invariants.violation?.message;
+    stats = { ...invariants.stats, ...store.stats };
     for (const i of running.values()) i.crash();
   } finally {
     clock.uninstall();
   }
-  return { seed: options.seed, violation, trace: trace.tail(), digest: trace.digest, steps, faults: [...faults.enabled], fired: faults.fired };
+  return { seed: options.seed, violation, trace: trace.tail(), digest: trace.digest, steps, faults: [...faults.enabled], fired: faults.fired, stats };
 }
 
 interface FaultTargets {
