@@ -58,6 +58,13 @@ export class FaultPlan {
     return 'ok';
   }
 
+  /** Does an activation (epoch bump and load) fail? Counted as a commit failure: the same database trouble. */
+  activationFails(): boolean {
+    if (!this.on('commit-failure') || !this.random.chance(0.03)) return false;
+    this.fire('commit-failure');
+    return true;
+  }
+
   stallMs(): number {
     return this.random.int(200, MAX_STALL_MS);
   }

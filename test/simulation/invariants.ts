@@ -7,7 +7,7 @@ import { SIM_CONFIG } from './sim-instance';
 import type { SimStore } from './sim-store';
 
 /** How long a request may wait for its answer (router retries, a forwarded call's timeout, a stalled activation). */
-export const ANSWER_BOUND_MS = 8 * SIM_CONFIG.commandTimeoutMs + MAX_STALL_MS;
+export const ANSWER_BOUND_MS = 3 * SIM_CONFIG.commandTimeoutMs + MAX_STALL_MS;
 /** How long after its expiry (or after an owner took the session) a hold may stay pending. */
 export const EXPIRY_BOUND_MS = 2 * SIM_CONFIG.commandTimeoutMs + MAX_STALL_MS + MAX_SKEW_MS + 1_000;
 
@@ -30,6 +30,7 @@ export class Invariants {
   private readonly models = new Map<string, { state: SessionState; version: number; documents: Map<number, string> }>();
   private readonly open = new Set<Open>();
   private readonly ownedSince = new Map<string, number>();
+  private readonly pausedUntil = new Map<string, number>();
   /** What the run exercised: answers seen and the longest wait, the longest a due and owned hold stayed pending. */
   readonly stats = { answers: 0, maxAnswerMs: 0, maxExpiryLagMs: 0 };
   /** The first invariant broken, even if the code that ran into it swallowed the throw. */
@@ -79,7 +80,8 @@ export class Invariants {
 
   /** A client sends a request through `front`; the returned function records its answer. */
   sent(label: string, front: string): (request: SessionRequest | undefined, reply: SessionReply | undefined) => void {
-    const entry: Open = { label, front, sentAt: Date.now(), allowance: ANSWER_BOUND_MS };
+    const pause = Math.max(0, (this.pausedUntil.get(front) ?? 0) - Date.now());
+    const entry: Open = { label, front, sentAt: Date.now(), allowance: ANSWER_BOUND_MS + pause };
     this.open.add(entry);
     return (request, reply) => {
       this.open.delete(entry);
@@ -89,8 +91,9 @@ export class Invariants {
     };
   }
 
-  /** A front instance paused: its open requests may take that much longer. */
+  /** A front instance paused: its open requests, and those sent to it until it resumes, may take that much longer. */
   paused(front: string, ms: number): void {
+    this.pausedUntil.set(front, Date.now() + ms);
     for (const entry of this.open) if (entry.front === front) entry.allowance += ms;
   }
 

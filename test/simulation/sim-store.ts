@@ -74,6 +74,10 @@ export class SimStore {
           const session = this.sessions.get(sessionId);
           const loaded = this.load(sessionId);
           if (!session || !loaded) return null;
+          if (this.faults.activationFails()) {
+            this.trace(`store: session ${sessionId.slice(0, 4)} activation fails`);
+            throw new Error('simulated: connection lost before the epoch bump');
+          }
           session.epoch += 1;
           this.trace(`store: session ${sessionId.slice(0, 4)} activated at epoch ${session.epoch}, version ${loaded.version}`);
           return { record: recordOf(session.info), epoch: session.epoch, ...loaded };
