@@ -91,6 +91,13 @@ export class FaultPlan {
     return true;
   }
 
+  /** Does a send land twice (a producer retry after a lost acknowledgement)? */
+  duplicate(): boolean {
+    if (!this.on('redelivery') || !this.random.chance(0.03)) return false;
+    this.fire('redelivery');
+    return true;
+  }
+
   skew(): number {
     if (!this.on('clock-skew')) return 0;
     this.fire('clock-skew');

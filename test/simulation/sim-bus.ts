@@ -16,7 +16,7 @@ const partitionOf = (key: string) => [...key].reduce((h, c) => (h * 31 + c.charC
 
 /**
  * The message bus of the simulation, with Kafka's guarantees and no more: a topic's partitions keep their order
- * (messages keyed alike stay in order), a consumer group resumes from the offset it last committed, and offsets
+ * (messages keyed alike stay in order), a send may land twice (a producer retry), a consumer group resumes from the offset it last committed, and offsets
  * are committed lazily, so a restarted consumer, or one whose partition is rewound (a rebalance), sees again what
  * it had seen after its last commit. Deliveries can be delayed. Enough of the kafkajs client for the real command
  * transport (src/cluster/command-transport.ts) and dead letters to run on it.
@@ -55,7 +55,10 @@ export class SimBus {
       async send(record: { topic: string; messages: { key?: string; value: string | Buffer; headers?: Record<string, string> }[] }) {
         await gate.through(async () => {
           await sleep(bus.faults.latency());
-          for (const m of record.messages) bus.append(record.topic, m.key ?? '', m.value, m.headers ?? {});
+          for (const m of record.messages) {
+            bus.append(record.topic, m.key ?? '', m.value, m.headers ?? {});
+            if (bus.faults.duplicate()) bus.append(record.topic, m.key ?? '', m.value, m.headers ?? {});
+          }
         });
         return [];
       },

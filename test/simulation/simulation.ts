@@ -68,7 +68,6 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
     const invariants = new Invariants(store, sessions);
     const ids = Array.from({ length: random.int(2, 3) }, (_, i) => `node-${i + 1}`);
     const running = new Map<string, Incarnation>();
-    const crashed = new Set<string>();
     const clients = random.int(3, 8);
     let finished = 0;
     const live = () => [...running.values()].filter((i) => !i.gate.crashed);
@@ -77,7 +76,7 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
     const instanceCount = random.int(2, 3);
     void (async () => {
       for (let i = 1; i <= instanceCount; i++) running.set(`node-${i}`, await startIncarnation(world, `node-${i}`, faults.skew()));
-      scheduleProcessFaults(random.fork(), faults, { world, running, crashed, invariants, trace: world.trace });
+      scheduleProcessFaults(random.fork(), faults, { world, running, invariants, trace: world.trace });
       for (let c = 0; c < clients; c++) {
         const r = random.fork();
         void runClient(clientWorld, r, `client-${c + 1}`, r.int(4, 12)).then(
@@ -122,7 +121,6 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
 interface FaultTargets {
   readonly world: SimWorld;
   readonly running: Map<string, Incarnation>;
-  readonly crashed: Set<string>;
   readonly invariants: Invariants;
   readonly trace: (line: string) => void;
 }
