@@ -59,6 +59,12 @@ const TARGETS: TargetDef[] = [
   { name: 'Scenario 3 (hot seat) ≥ 5× seed, embedded', figure: 's3.throughput.embedded', goal: '≥ 5×', met: (v) => v >= 5 },
   { name: 'Writes with bearer tokens ≥ 0.9× open mode (Postgres)', figure: 'auth.writes', goal: '≥ 0.9×', met: (v) => v >= 0.9 },
   { name: 'Refusals (hot seat) with bearer tokens ≥ 0.9× open mode (Postgres)', figure: 'auth.refusals', goal: '≥ 0.9×', met: (v) => v >= 0.9 },
+  {
+    name: 'CPU per refused hold ≤ 1.3× CPU per bare express constant answer (scenario 10: same requests and connections, Postgres)',
+    figure: 'mw.refusal.cpu',
+    goal: '≤ 1.3×',
+    met: (v) => v <= 1.3,
+  },
   { name: 'Reserve p99 ≤ 20 ms at 70 % of max rate (Postgres)', figure: 'p99.reserve.pg', goal: '≤ 20 ms', met: (v) => v <= 20 },
   { name: 'Expiry lateness p99 ≤ 250 ms', figure: 's6.p99', goal: '≤ 250 ms', met: (v) => v <= 250 },
   { name: 'Many sessions (10,000 in a full run) < 1 GiB RSS, right after touching, Postgres', figure: 's5.rss.touched.pg', goal: '< 1024 MiB', met: (v) => v < 1024 },

@@ -7,7 +7,7 @@
  * bench/results/raw/<timestamp>/, git-ignored). Child processes and scratch databases are removed at the end,
  * also on failure or Ctrl-C.
  *
- * Options: --quick, --rounds=N, --seconds=S (per measured phase), --only=1,2,3,4,5,6,7,9,p99,auth,profile,
+ * Options: --quick, --rounds=N, --seconds=S (per measured phase), --only=1,2,3,4,5,6,7,9,p99,auth,mw,profile,
  * --no-embedded, --no-profile, --sessions=N, --holds=N (see bench/README.md).
  */
 import { execSync } from 'node:child_process';
@@ -31,6 +31,7 @@ import { expiryLateness } from './scenarios/s6-expiry';
 import { failover } from './scenarios/s7-failover';
 import { authCost } from './scenarios/s8-auth';
 import { bestAvailableOnSale } from './scenarios/s9-best-available';
+import { middlewareCosts } from './scenarios/s10-middleware';
 
 const ROOT = resolve(__dirname, '..');
 const RESULTS = join(ROOT, 'bench', 'results');
@@ -89,6 +90,8 @@ async function main(): Promise<number> {
   onCleanup(`remove ${snapshotRoot}`, () => rmSync(snapshotRoot, { recursive: true, force: true }));
   const snapshot = join(snapshotRoot, 'src');
   cpSync(join(ROOT, 'src'), snapshot, { recursive: true });
+  // Scenario 10's server is built from the service's middleware: it runs next to the same copy.
+  cpSync(join(ROOT, 'bench', 'middleware-server.ts'), join(snapshotRoot, 'bench', 'middleware-server.ts'));
   symlinkSync(join(ROOT, 'node_modules'), join(snapshotRoot, 'node_modules'), 'dir');
   const ctx: Ctx = {
     cfg,
@@ -164,7 +167,7 @@ async function main(): Promise<number> {
     ctx.log('starting servers');
     const starting: Promise<void>[] = [];
     if (needs(['1', '3'])) starting.push(startSeed(ctx).then((t) => void (seed = t)));
-    if (needs(['1', '2', '3', '4', 'p99', '9'])) starting.push(startOurs(ctx, 'ours-pg', 'postgres').then((t) => void (oursPg = t)));
+    if (needs(['1', '2', '3', '4', 'p99', '9', 'mw'])) starting.push(startOurs(ctx, 'ours-pg', 'postgres').then((t) => void (oursPg = t)));
     if (cfg.embedded && needs(['1', '2', '3'])) starting.push(startOurs(ctx, 'ours-embedded', 'embedded').then((t) => void (oursLite = t)));
     if (needs(['2', 'p99'])) starting.push(startComparator(ctx, 'constant').then((t) => void (bareConst = t)));
     if (needs(['4'])) starting.push(startComparator(ctx, 'availability').then((t) => void (bareDoc = t)));
@@ -196,6 +199,8 @@ async function main(): Promise<number> {
       return availabilityReads(ctx, bareDoc as Target, oursPg as Target);
     });
     await bareDoc?.service.stop();
+    await run('mw', 'Scenario 10: what a refused hold costs, layer by layer', () => middlewareCosts(ctx, oursPg as Target),
+      10 * (ctx.cfg.warmupSeconds + ctx.cfg.rounds * ctx.cfg.shortPhaseSeconds + 2), 's10');
     await oursPg?.service.stop();
 
     await run('auth', 'Authentication cost (writes and refusals with bearer tokens vs open mode)', () => authCost(ctx), cfg.quick ? 30 : 90);

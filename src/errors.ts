@@ -26,7 +26,15 @@ export class AppError extends Error {
     headers?: Readonly<Record<string, string>>;
     cause?: unknown;
   }) {
-    super(params.detail, { cause: params.cause });
+    // An expected refusal (4xx) is an answer, not a fault: no stack is captured for it (capturing one costs more
+    // than the rest of a refused request). Server-side errors (5xx) keep theirs for the log.
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (params.status < 500) Error.stackTraceLimit = 0;
+    try {
+      super(params.detail, { cause: params.cause });
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+    }
     this.name = new.target.name;
     this.status = params.status;
     this.title = params.title;

@@ -14,6 +14,7 @@ export interface Metrics {
   readonly leasesHeld: Gauge;
   readonly commitBatchSize: Histogram;
   readonly commitDuration: Histogram;
+  readonly commitSessions: Histogram;
   readonly commitFailures: Counter;
   readonly forwardedCommands: Counter<'outcome'>;
   readonly kafkaLag: Gauge<'topic' | 'partition'>;
@@ -59,7 +60,7 @@ export function createMetrics(params: { collectDefaults?: boolean } = {}): Metri
     leasesHeld: new Gauge({ name: 'session_leases_held', help: 'Session leases held by this instance', registers }),
     commitBatchSize: new Histogram({
       name: 'commit_batch_size',
-      help: 'Commands committed together in one transaction',
+      help: 'Changes of one session committed together (its part of one transaction)',
       buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
       registers,
     }),
@@ -67,6 +68,12 @@ export function createMetrics(params: { collectDefaults?: boolean } = {}): Metri
       name: 'commit_duration_seconds',
       help: 'Duration of one group commit',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers,
+    }),
+    commitSessions: new Histogram({
+      name: 'commit_sessions_per_transaction',
+      help: 'Sessions whose changes shared one transaction (per-instance group commit)',
+      buckets: [1, 2, 4, 8, 16, 32, 64],
       registers,
     }),
     commitFailures: new Counter({ name: 'commit_failures_total', help: 'Group commits that failed (the actor stopped)', registers }),

@@ -53,6 +53,11 @@ export interface LoadOptions {
   /** The next request of a connection; null parks the connection for good. */
   next(conn: ConnState): LoadRequest | null;
   onResponse?(conn: ConnState, req: LoadRequest, res: LoadResponse): void;
+  /**
+   * A request sent and never answered: it timed out (`requestTimeoutMs`), its socket closed, or it was still in
+   * flight when the drain after the stop ended. The server may still have acted on it: its outcome is unknown.
+   */
+  onUnanswered?(conn: ConnState, req: LoadRequest, reason: 'timeout' | 'socket closed' | 'not drained'): void;
   /** Checked after every answer; true ends the run (requests in flight still complete). */
   shouldStop?(): boolean;
   /** Open loop: requests per second, spread evenly. */
@@ -83,6 +88,8 @@ export interface LoadResult {
   readonly byTag: Record<string, TagResult>;
   /** Socket errors, resets and timeouts. */
   readonly errors: number;
+  /** Requests sent and never answered (timed out, socket closed, or still in flight when the drain ended). */
+  readonly unanswered: number;
   /** Answers per whole second since the start, all tags together. */
   readonly timeline: number[];
   /** Open loop: arrivals scheduled but never sent (the client could not keep up). */
@@ -108,6 +115,7 @@ export function runLoad(opts: LoadOptions): Promise<LoadResult> {
   let stopAt = Number.NaN;
   let completed = 0;
   let errors = 0;
+  let unanswered = 0;
   let dropped = 0;
   const byStatus: Record<string, number> = {};
   const tags = new Map<
@@ -142,6 +150,11 @@ export function runLoad(opts: LoadOptions): Promise<LoadResult> {
   };
 
   const conns: Conn[] = [];
+
+  const noAnswer = (conn: Conn, flight: InFlight, reason: 'timeout' | 'socket closed' | 'not drained') => {
+    unanswered++;
+    opts.onUnanswered?.(conn.state, flight.req, reason);
+  };
 
   function checkAllIdle(): void {
     if (!stopped) {
@@ -179,6 +192,7 @@ export function runLoad(opts: LoadOptions): Promise<LoadResult> {
         this.socket = undefined;
         if (this.inFlight) {
           errors++;
+          noAnswer(this, this.inFlight, 'socket closed');
           this.inFlight = undefined;
           this.reset();
         }
@@ -230,6 +244,7 @@ export function runLoad(opts: LoadOptions): Promise<LoadResult> {
       this.socket.write(head + body);
       this.timer = setTimeout(() => {
         errors++;
+        if (this.inFlight) noAnswer(this, this.inFlight, 'timeout');
         this.inFlight = undefined;
         this.reset();
         this.socket?.destroy();
@@ -386,6 +401,10 @@ export function runLoad(opts: LoadOptions): Promise<LoadResult> {
   return done.then(() => {
     for (const c of conns) {
       c.parked = true;
+      if (c.inFlight) {
+        noAnswer(c, c.inFlight, 'not drained');
+        c.inFlight = undefined;
+      }
       c.socket?.destroy();
     }
     const elapsedMs = Number.isFinite(stopAt) ? stopAt : now();
@@ -406,6 +425,7 @@ export function runLoad(opts: LoadOptions): Promise<LoadResult> {
       byStatus,
       byTag,
       errors,
+      unanswered,
       timeline,
       dropped: dropped + due.length,
       offeredRate: opts.rate,

@@ -3,11 +3,13 @@
  * seats until the session is sold out. Every client picks among the seats it has not yet seen taken (201s and the
  * `unavailableSeats` of 409s), as a client refreshing its seat map would; concurrent picks collide, which gives
  * the 409s. Measures time to sell out, accepted and rejected requests per second, latency; then checks that no
- * seat was held twice, from the answers, the availability document and the database.
+ * seat was held twice, from the answers, the availability document and the database. Every answer in flight when
+ * the sale ends is awaited; requests whose outcome is unknown (a 503, or no answer) are accounted for (lib/holds.ts).
  */
-import { createSession, getJson, mapLimit, seatLabels, type AvailabilityDoc } from '../lib/api';
+import { createSession, getJson, mapLimit, seatLabels } from '../lib/api';
 import { measured, type Ctx, type PhaseCost, type Target } from '../lib/context';
-import { runLoad, type LoadResult } from '../lib/http-load';
+import { HoldLedger, reservedSeats, settledDocument } from '../lib/holds';
+import { runLoad, type LoadRequest, type LoadResult } from '../lib/http-load';
 import type { Check, Figure, ScenarioResult } from '../lib/results';
 import { COST_HEADER, costColumns, fmtRange } from '../lib/format';
 import { round, spread } from '../lib/stats';
@@ -21,6 +23,8 @@ export interface SellOutRun {
   readonly reservationsAccepted: number;
   readonly rejected: number;
   readonly otherStatuses: Record<string, number>;
+  /** Requests whose outcome is unknown (5xx or no answer), by reason. */
+  readonly unknownOutcomes: Record<string, number>;
   readonly seatsPerS: number;
   readonly acceptedPerS: number;
   readonly rejectedPerS: number;
@@ -49,10 +53,12 @@ export async function sellOut(ctx: Ctx, target: Target, opts: { verify: boolean 
       pos.set(last, i);
     }
   };
-  const acceptedSeats = new Set<string>();
+  const ledger = new HoldLedger();
+  const acceptedSeats = ledger.accepted;
   const duplicateSeats: string[] = [];
   const reservationIds: string[] = [];
   let soldOutAt = Number.NaN;
+  let lastAcceptedAt = 0;
   let reservationsAccepted = 0;
 
   const { result: load, cost } = await measured(target, () =>
@@ -73,7 +79,7 @@ export async function sellOut(ctx: Ctx, target: Target, opts: { verify: boolean 
           wantBody: true,
         };
       },
-      onResponse(_conn, _req, res) {
+      onResponse(_conn, req, res) {
         if (res.status === 201) {
           const body = JSON.parse(res.body as string) as
             | { id: string; seatNumbers: string[] }
@@ -82,23 +88,32 @@ export async function sellOut(ctx: Ctx, target: Target, opts: { verify: boolean 
           if (Array.isArray(body)) reservationIds.push(...body.map((r) => r.id));
           else reservationIds.push(body.id);
           reservationsAccepted++;
+          lastAcceptedAt = Math.max(lastAcceptedAt, res.at);
           for (const s of seats) {
             if (acceptedSeats.has(s)) duplicateSeats.push(s);
             acceptedSeats.add(s);
             removeFree(s);
           }
-          if (acceptedSeats.size >= total && !Number.isFinite(soldOutAt)) soldOutAt = res.at;
         } else if (res.status === 409) {
           const body = JSON.parse(res.body as string) as { unavailableSeats?: string[] };
           for (const s of body.unavailableSeats ?? []) removeFree(s);
+        } else if (res.status >= 500) {
+          ledger.unknown(`${res.status} ${problemDetail(res.body)}`, { seats: seatsAsked(req) });
         }
+        // Sold out once the clients have seen every seat taken (201s and 409s; a hold of unknown outcome shows up
+        // in a later 409's unavailableSeats).
+        if (free.length === 0 && !Number.isFinite(soldOutAt)) soldOutAt = res.at;
       },
-      shouldStop: () => acceptedSeats.size >= total,
+      onUnanswered: (_conn, req, reason) => ledger.unknown(reason, { seats: seatsAsked(req) }),
+      shouldStop: () => free.length === 0,
+      // A refusal can be answered before holds decided earlier are committed: every answer in flight is awaited.
+      drainMs: 60_000,
     }),
   );
 
   const soldOut = Number.isFinite(soldOutAt);
-  const elapsedS = (soldOut ? soldOutAt : load.elapsedMs) / 1000;
+  // Sold out at the last 201 or the answer that showed the last seat taken, whichever came later.
+  const elapsedS = (soldOut ? Math.max(soldOutAt, lastAcceptedAt) : load.elapsedMs) / 1000;
   const reserve = load.byTag.reserve;
   const rejected = load.byStatus['409'] ?? 0;
   const otherStatuses = Object.fromEntries(Object.entries(load.byStatus).filter(([s]) => s !== '201' && s !== '409'));
@@ -109,7 +124,7 @@ export async function sellOut(ctx: Ctx, target: Target, opts: { verify: boolean 
       detail: duplicateSeats.length === 0 ? `${acceptedSeats.size} seats in ${reservationsAccepted} accepted reservations` : `seats accepted twice: ${duplicateSeats.slice(0, 10).join(', ')}`,
     },
   ];
-  if (opts.verify) checks.push(...(await verify(target, sessionId, acceptedSeats, reservationIds, total, soldOut)));
+  if (opts.verify) checks.push(...(await verify(target, sessionId, ledger, reservationIds, total, soldOut)));
   const { byTag: _omit, ...loadRest } = load;
   return {
     target: target.name,
@@ -120,6 +135,7 @@ export async function sellOut(ctx: Ctx, target: Target, opts: { verify: boolean 
     reservationsAccepted,
     rejected,
     otherStatuses,
+    unknownOutcomes: ledger.unknownRequests,
     seatsPerS: round(acceptedSeats.size / elapsedS),
     acceptedPerS: round(reservationsAccepted / elapsedS),
     rejectedPerS: round(rejected / elapsedS),
@@ -135,24 +151,42 @@ export async function sellOut(ctx: Ctx, target: Target, opts: { verify: boolean 
   };
 }
 
-/** Compares the accepted seats with the availability document and with what the database holds. */
+/** The seats a reserve request named. */
+function seatsAsked(req: LoadRequest): string[] {
+  return (JSON.parse(req.body ?? '{}') as { seatNumbers?: string[] }).seatNumbers ?? [];
+}
+
+/** The `detail` of a problem+json answer, cut short (it names why a 503 was answered). */
+function problemDetail(body: string | undefined): string {
+  try {
+    return String((JSON.parse(body ?? '{}') as { detail?: unknown }).detail ?? '').slice(0, 80);
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Compares the accepted seats with the availability document and with what the database holds; seats of requests
+ * whose outcome is unknown may be held or not (lib/holds.ts).
+ */
 async function verify(
   target: Target,
   sessionId: string,
-  accepted: Set<string>,
+  ledger: HoldLedger,
   reservationIds: string[],
   total: number,
   soldOut: boolean,
 ): Promise<Check[]> {
   const checks: Check[] = [];
-  const doc = (await getJson<AvailabilityDoc>(`${target.service.url}/sessions/${sessionId}/availability`)).body;
-  const reserved = new Set(doc.seats.filter((s) => s.status === 'RESERVED').map((s) => s.seatNumber));
-  const sameSets = (a: Set<string>, b: Set<string>) => a.size === b.size && [...a].every((s) => b.has(s));
-  checks.push({
-    label: `${target.label}: RESERVED seats in the availability document = accepted seats`,
-    ok: sameSets(reserved, accepted) && (!soldOut || reserved.size === total),
-    detail: `document: ${reserved.size} RESERVED, ${doc.availableSeats} available; accepted: ${accepted.size}`,
-  });
+  const accepted = ledger.accepted;
+  const doc = await settledDocument(target.service.url, sessionId);
+  const reserved = reservedSeats(doc);
+  const documentCheck = ledger.check(
+    `${target.label}: RESERVED seats in the availability document = accepted seats (+ any of unknown outcome)`,
+    reserved,
+    `document: ${reserved.length} RESERVED, ${doc.availableSeats} available`,
+  );
+  checks.push({ ...documentCheck, ok: documentCheck.ok && (!soldOut || reserved.length === total) });
 
   // The database's view of the holds: union of PENDING reservations' seats, with duplicates counted.
   let dbSeats: string[];
@@ -168,10 +202,11 @@ async function verify(
       [sessionId],
     );
     source = `seats table: ${seatRows[0].n} RESERVED`;
+    const beyond = Number(seatRows[0].n) - accepted.size;
     checks.push({
-      label: `${target.label}: seats table RESERVED count = accepted seats`,
-      ok: Number(seatRows[0].n) === accepted.size,
-      detail: source,
+      label: `${target.label}: seats table RESERVED count = accepted seats (+ any of unknown outcome)`,
+      ok: beyond >= 0 && beyond <= ledger.unknownSeats.size,
+      detail: `${source}; accepted ${accepted.size}; requests of unknown outcome: ${ledger.describeUnknown()}`,
     });
   } else if (target.db) {
     const rows = await target.db.query<{ seat_numbers: string[] }>(
@@ -182,19 +217,15 @@ async function verify(
     source = `${rows.length} PENDING reservation rows`;
   } else {
     // The embedded PostgreSQL belongs to the service (its password is in DATA_DIR): read each accepted reservation
-    // back through GET /reservations/{id}, which the service answers from its database.
+    // back through GET /reservations/{id}, which the service answers from its database. Holds of unknown outcome
+    // have no id the bench knows, so this view holds exactly the accepted seats.
     const rows = await mapLimit(reservationIds, 16, async (id) =>
       (await getJson<{ status: string; seatNumbers: string[] }>(`${target.service.url}/reservations/${id}`)).body,
     );
     dbSeats = rows.filter((r) => r.status === 'PENDING').flatMap((r) => r.seatNumbers);
     source = `${rows.length} reservations read back through GET /reservations/{id}`;
   }
-  const dbSet = new Set(dbSeats);
-  checks.push({
-    label: `${target.label}: database holds no seat twice and holds exactly the accepted seats`,
-    ok: dbSet.size === dbSeats.length && sameSets(dbSet, accepted),
-    detail: `${source}; ${dbSeats.length} seats held, ${dbSet.size} distinct, accepted ${accepted.size}`,
-  });
+  checks.push(ledger.check(`${target.label}: database holds no seat twice and holds exactly the accepted seats (+ any of unknown outcome)`, dbSeats, source));
   return checks;
 }
 

@@ -7,6 +7,7 @@ import type { Metrics } from '../metrics';
 import type { SeatStateStore } from '../persistence/seat-state-store';
 import { availabilityDocument, createAvailabilityCache } from './availability-document';
 import { GroupCommitter } from './group-committer';
+import { InstanceCommitter } from './instance-committer';
 import type { Delivery, SessionMessage, SessionReply, SessionRequest } from './protocol';
 import { sessionActorBehaviour } from './session-actor';
 
@@ -75,8 +76,15 @@ const STOPPED = 'Actor stopped or never existed';
 export class SessionRegistry {
   private readonly active = new Map<string, Promise<ActiveSession>>();
   private closing = false;
+  /** The sessions' batches ready at the same time share one transaction, fenced per session. */
+  private readonly transactions: InstanceCommitter;
 
-  constructor(private readonly p: SessionRegistryParams) {}
+  constructor(private readonly p: SessionRegistryParams) {
+    this.transactions = new InstanceCommitter({
+      commitTogether: (batches) => p.store.commitTogether(batches),
+      onTransaction: (sessions) => p.metrics.commitSessions.observe(sessions),
+    });
+  }
 
   /**
    * Runs a request on this instance's actor for the session, activating it if needed. A request the actor answers
@@ -203,7 +211,7 @@ export class SessionRegistry {
       sessionId,
       epoch,
       version,
-      commit: (batch) => p.store.commit(batch),
+      commit: (batch) => this.transactions.commit(batch),
       onCommitted: (committed, size, seconds, committedVersion) => {
         session.committed = committed;
         session.committedVersion = committedVersion;

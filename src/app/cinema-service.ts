@@ -40,7 +40,8 @@ export interface ReserveInput {
 export interface CinemaService {
   createSession(input: NewSession): Promise<SessionView>;
   listSessions(page: Page): Promise<SessionView[]>;
-  getSession(sessionId: string): Promise<SessionView>;
+  /** The session, or a 404 refusal (a value, like every expected outcome). */
+  getSession(sessionId: string): Promise<SessionView | Refusal>;
   /** The availability document as UTF-8 JSON bytes with its version (serialized once per change of the session). */
   availability(sessionId: string): Promise<SeatMap>;
   reserve(input: ReserveInput): Promise<ReservationView | Refusal>;
@@ -48,7 +49,8 @@ export interface CinemaService {
   extendReservation(input: { reservationId: string; userId: string }): Promise<ReservationView | Refusal>;
   /** Cancels the screening: holds released, sold seats refunded. Idempotent. */
   cancelSession(sessionId: string): Promise<SessionView | Refusal>;
-  getReservation(reservationId: string): Promise<ReservationView>;
+  /** The reservation, or a 404 refusal. */
+  getReservation(reservationId: string): Promise<ReservationView | Refusal>;
   listUserReservations(userId: string, page: Page): Promise<ReservationView[]>;
   confirmPayment(input: { reservationId: string; userId: string }): Promise<SaleView[] | Refusal>;
   /** Without `userId`, the box office cancels whoever's reservation it is (the caller checked the admin role). */

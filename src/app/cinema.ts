@@ -105,7 +105,7 @@ export function createCinemaService(deps: CinemaDeps): CinemaService {
     },
     async getSession(sessionId) {
       const record = await sessions.get(sessionId);
-      if (!record) throw new NotFoundError(`Session ${sessionId} not found`);
+      if (!record) return refusals.notFound(`Session ${sessionId} not found`);
       return view(record);
     },
     availability: (sessionId) => deps.seatMaps.read(sessionId),
@@ -123,7 +123,7 @@ export function createCinemaService(deps: CinemaDeps): CinemaService {
     },
     async getReservation(reservationId) {
       const record = await reservations.byId(reservationId);
-      if (!record) throw new NotFoundError(`Reservation ${reservationId} not found`);
+      if (!record) return refusals.notFound(`Reservation ${reservationId} not found`);
       return reservationRecordView(record, clock());
     },
     async listUserReservations(userId, { limit, offset }) {

@@ -80,6 +80,18 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
 
   const document = buildOpenApiDocument({ maxSeats: config.maxSeatsPerReservation });
+  // The busiest routes first: a request walks the routers in order until one matches (no two overlap).
+  app.use(
+    reservationRoutes({
+      service,
+      idempotency: deps.idempotency,
+      logger,
+      maxSeatsPerReservation: config.maxSeatsPerReservation,
+    }),
+  );
+  app.use(sessionRoutes({ service, logger }));
+  if (deps.seatMapStreams) app.use(availabilityStreamRoutes(deps.seatMapStreams));
+  app.use(salesRoutes({ service, logger }));
   app.use(
     operationRoutes({
       healthChecks: deps.healthChecks,
@@ -91,17 +103,6 @@ export function createApp(deps: AppDeps): express.Express {
       logger,
     }),
   );
-  if (deps.seatMapStreams) app.use(availabilityStreamRoutes(deps.seatMapStreams));
-  app.use(sessionRoutes({ service, logger }));
-  app.use(
-    reservationRoutes({
-      service,
-      idempotency: deps.idempotency,
-      logger,
-      maxSeatsPerReservation: config.maxSeatsPerReservation,
-    }),
-  );
-  app.use(salesRoutes({ service, logger }));
 
   app.use(methodNotAllowed(document));
   app.use(notFound());

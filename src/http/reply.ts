@@ -21,6 +21,7 @@ export function replyOf(result: unknown, status: number): JsonReply {
 /** Sends a reply; 4xx/5xx bodies (refusals, replayed problems) keep their problem+json media type. */
 export function sendReply(res: Response, reply: JsonReply): void {
   if (reply.headers) res.set(reply.headers);
-  if (reply.status >= 400) res.type(PROBLEM_CONTENT_TYPE);
+  // A refusal's headers name its media type already (refusalProblem); a replayed problem's do not.
+  if (reply.status >= 400 && reply.headers?.['Content-Type'] === undefined) res.type(PROBLEM_CONTENT_TYPE);
   res.status(reply.status).json(reply.body);
 }

@@ -23,12 +23,28 @@ export function routeTemplate(req: Request, res: Response): string {
   return typeof named === 'string' ? named : UNMATCHED_ROUTE;
 }
 
+/** Gives each request an id: a sane client-supplied X-Request-Id, or a new one; echoed back and kept in locals. */
+export function requestId(): RequestHandler {
+  return (req, res, next) => {
+    const incoming = req.headers['x-request-id'];
+    const id = typeof incoming === 'string' && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.setHeader('X-Request-Id', id);
+    res.locals.requestId = id;
+    next();
+  };
+}
+
+/** Runs the rest of the chain inside the request scope, so that every log line names the request. */
+export function requestScope(scope: RequestScope): RequestHandler {
+  return (_req, res, next) => scope.run({ requestId: res.locals.requestId as string }, next);
+}
+
 /**
- * Gives each request an id (X-Request-Id, echoed back), runs the rest of the chain inside the request scope so
- * every log line names it, and records one log line and the HTTP metrics when the exchange ends.
+ * Records each exchange when it ends: the HTTP metrics (count and duration per method, route template and status)
+ * and, at LOG_LEVEL=http, one log line.
  */
-export function requestContext(deps: { scope: RequestScope; logger: Logger; metrics: Metrics }): RequestHandler {
-  const { scope, logger, metrics } = deps;
+export function exchangeRecord(deps: { logger: Logger; metrics: Metrics }): RequestHandler {
+  const { logger, metrics } = deps;
   // prom-client hashes a label object on every inc/observe; the labelled children are looked up once per
   // (method, route, status) instead. Routes are templates and statuses few, so the map stays small.
   type Series = { requests: { inc(): void }; duration: { observe(v: number): void } };
@@ -45,21 +61,16 @@ export function requestContext(deps: { scope: RequestScope; logger: Logger; metr
   };
   return (req, res, next) => {
     const started = performance.now();
-    const incoming = req.headers['x-request-id'];
-    const requestId = typeof incoming === 'string' && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    res.setHeader('X-Request-Id', requestId);
-    res.locals.requestId = requestId;
-
     res.once('close', () => {
       const seconds = (performance.now() - started) / 1000;
       const status = res.writableFinished ? res.statusCode : CLIENT_CLOSED;
       const route = routeTemplate(req, res);
-      const series = seriesOf(req.method, route, status);
-      series.requests.inc();
-      series.duration.observe(seconds);
+      const found = seriesOf(req.method, route, status);
+      found.requests.inc();
+      found.duration.observe(seconds);
       if (logger.isLevelEnabled('http')) {
         logger.http(`${req.method} ${route} ${status}`, {
-          requestId,
+          requestId: res.locals.requestId,
           method: req.method,
           route,
           status,
@@ -67,7 +78,14 @@ export function requestContext(deps: { scope: RequestScope; logger: Logger; metr
         });
       }
     });
-
-    scope.run({ requestId }, next);
+    next();
   };
+}
+
+/**
+ * Every request's context, in this order: its id (X-Request-Id), the record of the exchange (metrics, log line) and
+ * the request scope around the rest of the chain. The bench measures each part's cost (bench/README.md).
+ */
+export function requestContext(deps: { scope: RequestScope; logger: Logger; metrics: Metrics }): RequestHandler[] {
+  return [requestId(), exchangeRecord(deps), requestScope(deps.scope)];
 }

@@ -32,11 +32,16 @@ export function parsePart<S extends z.ZodType>(schema: S, value: unknown, part: 
  * unparsed); a missing or undeclared body fails validation (400).
  */
 export function parseBody<S extends z.ZodType>(req: Request, schema: S): z.output<S> {
-  if (req.headers['content-type'] !== undefined && req.is('application/json') === false) {
+  const type = req.headers['content-type'];
+  // The common case is read off the header; anything else goes through express's media-type matching.
+  if (type !== undefined && !PLAIN_JSON.test(type) && req.is('application/json') === false) {
     throw new UnsupportedMediaTypeError('The request body must be application/json.');
   }
   return parsePart(schema, req.body, 'body');
 }
+
+/** `application/json`, with parameters or not: what `req.is('application/json')` accepts first. */
+const PLAIN_JSON = /^application\/json\s*(;|$)/i;
 
 export function parseParams<S extends z.ZodType>(req: Request, schema: S): z.output<S> {
   return parsePart(schema, req.params, 'params');

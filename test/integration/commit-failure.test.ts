@@ -50,4 +50,16 @@ describe.each(storages())('a commit that fails in the middle of traffic (%s)', (
     expect(next.status).toBe(201);
     expect(seatsWith(await availability(ctx.api, id), 'RESERVED')).toEqual(['A1']);
   });
+
+  it('when a failing batch and another session’s batch are ready together, then only the failing session’s request fails', async () => {
+    const [poisoned, other] = await Promise.all([1, 2].map(() => createSession(ctx.instance.app, { numberOfSeats: 4 })));
+    await Promise.all([hold(poisoned.id, uid(), 'A1'), hold(other.id, uid(), 'A1')]); // both active and idle
+
+    const [failed, held] = await Promise.all([hold(poisoned.id, uid('poison'), 'A2'), hold(other.id, uid(), 'A2')]);
+
+    expect(failed).toEqual(expect.objectContaining({ ok: false, applied: 'unknown' }));
+    expect(held.ok).toBe(true);
+    expect(seatsWith(await availability(ctx.api, other.id), 'RESERVED').sort()).toEqual(['A1', 'A2']);
+    expect(seatsWith(await availability(ctx.api, poisoned.id), 'RESERVED')).toEqual(['A1']);
+  });
 });

@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
-import { loadConfig } from '../../src/config';
 import { evolve, type SessionEvent } from '../../src/domain';
 import { createAppliedCommandLog } from '../../src/persistence/applied-command-log';
-import { openDataSource } from '../../src/persistence/data-source';
-import { createSeatStateStore, type SeatStateStore } from '../../src/persistence/seat-state-store';
-import { createSessionStore } from '../../src/persistence/session-store';
-import { createTestStore, storages, type TestStore } from '../support/test-instance';
+import { holdOf as holdOfSeat, useSeatStateStore } from '../support/seat-state-fixture';
+import { storages } from '../support/test-instance';
 
 /**
  * The commit itself refuses to revive a reservation: a replayed hold of an ended reservation, or any status change of
@@ -14,48 +10,17 @@ import { createTestStore, storages, type TestStore } from '../support/test-insta
  * commit that made its change.
  */
 describe.each(storages())('ended reservations in the seat-state store on %s', (storage) => {
-  let store: TestStore;
-  let dataSource: DataSource;
-  let seats: SeatStateStore;
-
-  beforeAll(async () => {
-    store = await createTestStore(storage);
-    dataSource = await openDataSource({ url: store.env.DATABASE_URL });
-    seats = createSeatStateStore(dataSource);
-  });
-  afterAll(async () => {
-    await dataSource?.destroy();
-    await store?.cleanup();
-  });
+  const ctx = useSeatStateStore(storage);
 
   async function activeSession() {
-    const id = randomUUID();
-    await createSessionStore(dataSource).create({
-      id,
-      movieName: 'Replay',
-      startTime: new Date('2031-02-15T19:00:00Z'),
-      roomNumber: '1',
-      priceCents: 1000,
-      totalSeats: 4,
-      seatsPerRow: 10,
-      createdAt: new Date(),
-    });
-    const activation = await seats.activate(id);
+    const activation = await ctx.seats.activate(await ctx.newSession('Replay'));
     if (!activation) throw new Error('not activated');
     return activation;
   }
 
-  const holdOf = (reservationId: string): Extract<SessionEvent, { type: 'reservation.created' }> => ({
-    type: 'reservation.created',
-    reservationId,
-    userId: 'u1',
-    seatNumbers: ['A1'],
-    amountCents: 1000,
-    createdAt: Date.now(),
-    expiresAt: Date.now() + 60_000,
-  });
+  const holdOf = (reservationId: string) => holdOfSeat('A1', reservationId);
   const statusOf = async (id: string) =>
-    ((await dataSource.query('SELECT status FROM reservations WHERE id = $1', [id])) as { status: string }[])[0]?.status;
+    ((await ctx.dataSource.query('SELECT status FROM reservations WHERE id = $1', [id])) as { status: string }[])[0]?.status;
 
   it.each([
     ['cancelled', 'reservation.cancelled', 'CANCELLED'],
@@ -65,17 +30,17 @@ describe.each(storages())('ended reservations in the seat-state store on %s', (s
     const sessionId = record.id;
     const hold = holdOf(randomUUID());
     const held = evolve(state, hold);
-    await seats.commit({ sessionId, epoch, events: [hold], state: held, version: version + 1 });
+    await ctx.seats.commit({ sessionId, epoch, events: [hold], state: held, version: version + 1 });
     const end: SessionEvent = { type, reservationId: hold.reservationId, seatNumbers: ['A1'], at: Date.now() };
-    await seats.commit({ sessionId, epoch, events: [end], state: evolve(held, end), version: version + 2 });
+    await ctx.seats.commit({ sessionId, epoch, events: [end], state: evolve(held, end), version: version + 2 });
 
-    const again = await seats.activate(sessionId); // a new owner: the ended hold is not in memory any more
+    const again = await ctx.seats.activate(sessionId); // a new owner: the ended hold is not in memory any more
     expect(again!.state.reservations.has(hold.reservationId)).toBe(false);
     await expect(
-      seats.commit({ sessionId, epoch: again!.epoch, events: [hold], state: evolve(again!.state, hold), version: again!.version + 1 }),
+      ctx.seats.commit({ sessionId, epoch: again!.epoch, events: [hold], state: evolve(again!.state, hold), version: again!.version + 1 }),
     ).rejects.toThrow(/duplicate key|reservations_pkey/);
     expect(await statusOf(hold.reservationId)).toBe(status);
-    expect((await seats.activate(sessionId))!.state.taken.size).toBe(0);
+    expect((await ctx.seats.activate(sessionId))!.state.taken.size).toBe(0);
   });
 
   it('when an ended reservation would be confirmed, then the commit fails and no sale is written', async () => {
@@ -84,7 +49,7 @@ describe.each(storages())('ended reservations in the seat-state store on %s', (s
     const hold = holdOf(randomUUID());
     const held = evolve(state, hold);
     const expired: SessionEvent = { type: 'reservation.expired', reservationId: hold.reservationId, seatNumbers: ['A1'], at: Date.now() };
-    await seats.commit({ sessionId, epoch, events: [hold, expired], state: evolve(held, expired), version: version + 2 });
+    await ctx.seats.commit({ sessionId, epoch, events: [hold, expired], state: evolve(held, expired), version: version + 2 });
     const paid: SessionEvent = {
       type: 'payment.confirmed',
       reservationId: hold.reservationId,
@@ -93,9 +58,9 @@ describe.each(storages())('ended reservations in the seat-state store on %s', (s
       paidAt: Date.now(),
     };
     // The actor's memory of an older owner still holds it as pending: exactly the state a revival would come from.
-    await expect(seats.commit({ sessionId, epoch, events: [paid], state: evolve(held, paid), version: version + 3 })).rejects.toThrow(/EXPIRED/);
+    await expect(ctx.seats.commit({ sessionId, epoch, events: [paid], state: evolve(held, paid), version: version + 3 })).rejects.toThrow(/EXPIRED/);
     expect(await statusOf(hold.reservationId)).toBe('EXPIRED');
-    const sales: unknown[] = await dataSource.query('SELECT id FROM sales WHERE reservation_id = $1', [hold.reservationId]);
+    const sales: unknown[] = await ctx.dataSource.query('SELECT id FROM sales WHERE reservation_id = $1', [hold.reservationId]);
     expect(sales).toEqual([]);
   });
 
@@ -104,9 +69,9 @@ describe.each(storages())('ended reservations in the seat-state store on %s', (s
     const hold = holdOf(randomUUID());
     const commandId = randomUUID();
     const reply = { ok: true, session: { sessionId: record.id }, reservation: { id: hold.reservationId } };
-    const log = createAppliedCommandLog(dataSource);
+    const log = createAppliedCommandLog(ctx.dataSource);
     expect(await log.find(commandId)).toBeUndefined();
-    await seats.commit({ sessionId: record.id, epoch, events: [hold], state: evolve(state, hold), version: version + 1, commands: [{ commandId, reply }] });
+    await ctx.seats.commit({ sessionId: record.id, epoch, events: [hold], state: evolve(state, hold), version: version + 1, commands: [{ commandId, reply }] });
     expect(await log.find(commandId)).toEqual(reply);
     expect(await log.find('not-a-uuid')).toBeUndefined();
   });

@@ -1,84 +1,46 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
-import { evolve, initialState, type SessionEvent } from '../../src/domain';
+import { evolve, type SessionEvent } from '../../src/domain';
 import { FencedWriteError } from '../../src/errors';
-import { openDataSource } from '../../src/persistence/data-source';
-import { createSeatStateStore, type SeatStateStore } from '../../src/persistence/seat-state-store';
-import { createSessionStore } from '../../src/persistence/session-store';
-import { createTestStore, storages, type TestStore } from '../support/test-instance';
+import { holdOf, useSeatStateStore } from '../support/seat-state-fixture';
+import { storages } from '../support/test-instance';
 
 describe.each(storages())('the seat-state store on %s', (storage) => {
-  let store: TestStore;
-  let dataSource: DataSource;
-  let seats: SeatStateStore;
-
-  beforeAll(async () => {
-    store = await createTestStore(storage);
-    dataSource = await openDataSource({ url: store.env.DATABASE_URL });
-    seats = createSeatStateStore(dataSource);
-  });
-  afterAll(async () => {
-    await dataSource?.destroy();
-    await store?.cleanup();
-  });
-
-  async function newSession(): Promise<string> {
-    const id = randomUUID();
-    await createSessionStore(dataSource).create({
-      id,
-      movieName: 'Fencing',
-      startTime: new Date('2030-02-15T19:00:00Z'),
-      roomNumber: '1',
-      priceCents: 1000,
-      totalSeats: 4,
-      seatsPerRow: 10,
-      createdAt: new Date(),
-    });
-    return id;
-  }
-
-  const hold = (reservationId: string, seat: string): Extract<SessionEvent, { type: 'reservation.created' }> => ({
-    type: 'reservation.created',
-    reservationId,
-    userId: 'u1',
-    seatNumbers: [seat],
-    amountCents: 1000,
-    createdAt: Date.now(),
-    expiresAt: Date.now() + 60_000,
-  });
+  const ctx = useSeatStateStore(storage);
+  const newSession = () => ctx.newSession('Fencing');
+  const hold = (reservationId: string, seat: string) => holdOf(seat, reservationId);
 
   it('when a new owner takes the session over, then the old owner’s commit is refused and changes nothing', async () => {
     const sessionId = await newSession();
-    const first = await seats.activate(sessionId);
-    const second = await seats.activate(sessionId);
+    const first = await ctx.seats.activate(sessionId);
+    const second = await ctx.seats.activate(sessionId);
     expect(first && second).toBeTruthy();
     expect(second!.epoch).toBe(first!.epoch + 1);
 
     const stale = hold(randomUUID(), 'A1');
     await expect(
-      seats.commit({ sessionId, epoch: first!.epoch, events: [stale], state: evolve(first!.state, stale), version: 1 }),
+      ctx.seats.commit({ sessionId, epoch: first!.epoch, events: [stale], state: evolve(first!.state, stale), version: 1 }),
     ).rejects.toBeInstanceOf(FencedWriteError);
 
     const fresh = hold(randomUUID(), 'A2');
-    await seats.commit({ sessionId, epoch: second!.epoch, events: [fresh], state: evolve(second!.state, fresh), version: 1 });
+    await ctx.seats.commit({ sessionId, epoch: second!.epoch, events: [fresh], state: evolve(second!.state, fresh), version: 1 });
 
-    const rows: { id: string }[] = await dataSource.query('SELECT id FROM reservations WHERE session_id = $1', [sessionId]);
+    const rows: { id: string }[] = await ctx.dataSource.query('SELECT id FROM reservations WHERE session_id = $1', [sessionId]);
     expect(rows.map((r) => r.id)).toEqual([fresh.reservationId]);
-    const outbox: { type: string }[] = await dataSource.query('SELECT type FROM outbox WHERE session_id = $1 ORDER BY id', [
+    const outbox: { type: string }[] = await ctx.dataSource.query('SELECT type FROM outbox WHERE session_id = $1 ORDER BY id', [
       sessionId,
     ]);
     expect(outbox.map((o) => o.type)).toEqual(['session.created', 'reservation.created']);
-    const recovered = await seats.activate(sessionId);
+    const recovered = await ctx.seats.activate(sessionId);
     expect([...recovered!.state.taken.keys()]).toEqual(['A2']);
     expect(recovered!.version).toBe(1);
   });
 
   it('when two owners both try to sell a seat, then Postgres keeps exactly one sale', async () => {
     const sessionId = await newSession();
-    const a = await seats.activate(sessionId);
+    const a = await ctx.seats.activate(sessionId);
     const reservation = hold(randomUUID(), 'A3');
     const held = evolve(a!.state, reservation);
-    await seats.commit({ sessionId, epoch: a!.epoch, events: [reservation], state: held, version: 1 });
+    await ctx.seats.commit({ sessionId, epoch: a!.epoch, events: [reservation], state: held, version: 1 });
     const sale = (saleId: string): SessionEvent => ({
       type: 'payment.confirmed',
       reservationId: reservation.reservationId,
@@ -87,12 +49,12 @@ describe.each(storages())('the seat-state store on %s', (storage) => {
       paidAt: Date.now(),
     });
     const first = sale(randomUUID());
-    await seats.commit({ sessionId, epoch: a!.epoch, events: [first], state: evolve(held, first), version: 2 });
+    await ctx.seats.commit({ sessionId, epoch: a!.epoch, events: [first], state: evolve(held, first), version: 2 });
     const second = sale(randomUUID());
     await expect(
-      seats.commit({ sessionId, epoch: a!.epoch, events: [second], state: evolve(held, second), version: 2 }),
+      ctx.seats.commit({ sessionId, epoch: a!.epoch, events: [second], state: evolve(held, second), version: 2 }),
     ).rejects.toThrow(/sales_one_per_seat|duplicate key/);
-    const [count]: { n: string }[] = await dataSource.query(
+    const [count]: { n: string }[] = await ctx.dataSource.query(
       'SELECT count(*) AS n FROM sales WHERE session_id = $1 AND seat_number = $2',
       [sessionId, 'A3'],
     );
@@ -100,13 +62,13 @@ describe.each(storages())('the seat-state store on %s', (storage) => {
   });
 
   it('when an unknown session is activated, then there is nothing to activate', async () => {
-    expect(await seats.activate(randomUUID())).toBeNull();
+    expect(await ctx.seats.activate(randomUUID())).toBeNull();
   });
 
   it('when two transactions read and then write the same counter concurrently, then neither write is lost', async () => {
     const sessionId = await newSession();
     const bump = () =>
-      dataSource.transaction(async (em) => {
+      ctx.dataSource.transaction(async (em) => {
         const [row]: { available_seats: number }[] = await em.query(
           'SELECT available_seats FROM sessions WHERE id = $1 FOR UPDATE',
           [sessionId],
@@ -115,7 +77,7 @@ describe.each(storages())('the seat-state store on %s', (storage) => {
         await em.query('UPDATE sessions SET available_seats = $2 WHERE id = $1', [sessionId, row.available_seats + 1]);
       });
     await Promise.all([bump(), bump(), bump()]);
-    const [row]: { available_seats: number }[] = await dataSource.query(
+    const [row]: { available_seats: number }[] = await ctx.dataSource.query(
       'SELECT available_seats FROM sessions WHERE id = $1',
       [sessionId],
     );

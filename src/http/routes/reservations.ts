@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Router, type Request } from 'express';
 import type { CinemaService } from '../../app/cinema-service';
 import type { IdempotencyStore } from '../../app/idempotency';
-import { NotFoundError } from '../../errors';
+import { isRefusal, refusals } from '../../errors';
 import type { Logger } from '../../logger';
 import { actingUser, audit, callerOf, currentPrincipal, requireSelfOrAdmin, requireUser } from '../authenticate';
 import { idempotentRoute } from '../idempotency';
@@ -120,10 +120,8 @@ export function reservationRoutes(deps: ReservationRoutesDeps): Router {
     const reservation = await service.getReservation(id);
     const principal = currentPrincipal(res);
     // Another user's reservation answers exactly like one that does not exist.
-    if (principal && !principal.admin && reservation.userId !== principal.sub) {
-      throw new NotFoundError(`Reservation ${id} not found`);
-    }
-    res.json(reservation);
+    const hidden = !isRefusal(reservation) && principal && !principal.admin && reservation.userId !== principal.sub;
+    sendReply(res, replyOf(hidden ? refusals.notFound(`Reservation ${id} not found`) : reservation, 200));
   });
 
   return router;

@@ -25,7 +25,7 @@ export function sessionRoutes(deps: { service: CinemaService; logger: Logger }):
   });
 
   router.get('/sessions/:id', requireUser, async (req, res) => {
-    res.json(await service.getSession(parseParams(req, sessionIdParamsSchema).id));
+    sendReply(res, replyOf(await service.getSession(parseParams(req, sessionIdParamsSchema).id), 200));
   });
 
   // Cancelling a screening is the box office's, like creating one.

@@ -55,7 +55,7 @@ describe('sessions', () => {
 
   it('when an unknown session is asked for, then it is 404', async () => {
     const id = randomUUID();
-    await expect(inMemoryCinema().service.getSession(id)).rejects.toMatchObject({ status: 404, message: `Session ${id} not found` });
+    await expect(inMemoryCinema().service.getSession(id)).resolves.toMatchObject({ status: 404, detail: `Session ${id} not found` });
   });
 
   it('when the availability is asked for, then it is the document the session serves, as it is', async () => {
@@ -80,7 +80,7 @@ describe('reading reservations back', () => {
 
   it('when an unknown reservation is read, then it is 404', async () => {
     const id = randomUUID();
-    await expect(inMemoryCinema().service.getReservation(id)).rejects.toMatchObject({ status: 404, message: `Reservation ${id} not found` });
+    await expect(inMemoryCinema().service.getReservation(id)).resolves.toMatchObject({ status: 404, detail: `Reservation ${id} not found` });
   });
 
   it("when a user's reservations are listed, then only theirs are, newest first, each with its current status", async () => {
