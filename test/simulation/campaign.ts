@@ -40,7 +40,7 @@ export async function runSeeds(params: {
   const failures: RunResult[] = [];
   let runs = 0;
   let steps = 0;
-  const stats = { answers: 0, maxAnswerMs: 0, maxExpiryLagMs: 0, commits: 0, fenced: 0 };
+  const stats = { answers: 0, maxAnswerMs: 0, maxExpiryLagMs: 0, commits: 0, fenced: 0, shared: 0 };
   for (let seed = params.from; seed < params.from + params.count; seed++) {
     const result = await runSeed({ seed, bugs: params.bugs });
     runs += 1;
@@ -48,6 +48,7 @@ export async function runSeeds(params: {
     stats.answers += result.stats.answers;
     stats.commits += result.stats.commits;
     stats.fenced += result.stats.fenced;
+    stats.shared += result.stats.shared;
     stats.maxAnswerMs = Math.max(stats.maxAnswerMs, result.stats.maxAnswerMs);
     stats.maxExpiryLagMs = Math.max(stats.maxExpiryLagMs, result.stats.maxExpiryLagMs);
     for (const kind of result.faults) {

@@ -33,8 +33,8 @@ async function main(): Promise<void> {
   });
   const seconds = (Date.now() - started) / 1000;
   process.stdout.write(`\n${summary.runs} seeds, ${summary.steps} steps, ${seconds.toFixed(1)} s (${(summary.runs / seconds).toFixed(1)} seeds/s), ${summary.failures.length} with a violation\n\n`);
-  const { answers, commits, fenced, maxAnswerMs, maxExpiryLagMs } = summary.stats;
-  process.stdout.write(`${answers} answers (longest wait ${maxAnswerMs} ms), ${commits} commits, ${fenced} fenced; a due hold stayed pending at most ${maxExpiryLagMs} ms while owned\n\n`);
+  const { answers, commits, fenced, shared, maxAnswerMs, maxExpiryLagMs } = summary.stats;
+  process.stdout.write(`${answers} answers (longest wait ${maxAnswerMs} ms), ${commits} batches committed, ${shared} shared transactions, ${fenced} fenced; a due hold stayed pending at most ${maxExpiryLagMs} ms while owned\n\n`);
   process.stdout.write(`${'fault kind'.padEnd(16)} ${'runs with it'.padStart(12)} ${'violations'.padStart(10)}\n`);
   for (const kind of FAULT_KINDS) {
     const { runs, violations } = summary.byFault.get(kind)!;

@@ -10,6 +10,8 @@ export interface ClientWorld {
   /** A running instance for the load balancer to pick, if any. */
   front(random: Random): Incarnation | undefined;
   readonly trace: (line: string) => void;
+  /** When set, every client's first request goes at this virtual time (an on-sale opening: one burst). */
+  readonly opensAt?: number;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -53,7 +55,7 @@ export async function runClient(world: ClientWorld, random: Random, name: string
     return undefined;
   };
   for (let i = 0; i < actions; i++) {
-    await sleep(random.int(50, 1_500));
+    await sleep(i === 0 && world.opensAt !== undefined ? world.opensAt - Date.now() : random.int(20, 1_200));
     const session = random.pick(world.sessions);
     const mine = holds.filter((h) => h.sessionId === session.sessionId);
     const roll = random.next();

@@ -29,8 +29,12 @@ export class FaultPlan {
   readonly enabled: ReadonlySet<FaultKind>;
   readonly fired = new Map<FaultKind, number>();
 
+  /** The slowest a commit statement takes in this run (a loaded database makes shared commits likelier). */
+  private readonly commitMs: number;
+
   constructor(private readonly random: Random, enabled?: readonly FaultKind[]) {
     this.enabled = new Set(enabled ?? FAULT_KINDS.filter(() => random.chance(0.45)));
+    this.commitMs = random.pick([8, 30, 60]);
   }
 
   on(kind: FaultKind): boolean {
@@ -44,6 +48,11 @@ export class FaultPlan {
   /** Latency of one call to the store, the lease store or the bus. */
   latency(): number {
     return this.random.int(1, 8);
+  }
+
+  /** How long one commit statement takes. */
+  commitLatency(): number {
+    return this.random.int(1, this.commitMs);
   }
 
   commitOutcome(): CommitOutcome {

@@ -3,7 +3,7 @@ import { nextExpiry, type SessionInfo, type SessionState } from '../../src/domai
 import { FencedWriteError } from '../../src/errors';
 import type { AppliedCommandLog } from '../../src/persistence/applied-command-log';
 import { eventPayload } from '../../src/persistence/event-payload';
-import type { CommitBatch, SeatStateStore } from '../../src/persistence/seat-state-store';
+import type { CommitBatch, CommitOutcome, SeatStateStore } from '../../src/persistence/seat-state-store';
 import { reservationWrites, seatStateFromRows, type ReservationStateRow, type SaleStateRow } from '../../src/persistence/seat-state-rows';
 import type { SessionRecord } from '../../src/persistence/session-record';
 import type { FaultPlan } from './faults';
@@ -38,7 +38,7 @@ export class SimStore {
   private readonly soldSeats = new Set<string>();
   private readonly applied = new Map<string, SessionReply>();
   private readonly listeners: CommitListener[] = [];
-  readonly stats = { commits: 0, fenced: 0 };
+  readonly stats = { commits: 0, fenced: 0, shared: 0 };
 
   constructor(
     private readonly faults: FaultPlan,
@@ -68,6 +68,11 @@ export class SimStore {
   /** The store as one process reaches it: through its gate, with latency and the plan's faults. */
   portFor(gate: ProcessGate): SeatStateStore & AppliedCommandLog {
     const call = <T>(work: () => T): Promise<T> => gate.through(async () => (await sleep(this.faults.latency()), work()));
+    const commitTogether = (batches: readonly CommitBatch[]): Promise<readonly CommitOutcome[]> => {
+      if (!this.bugs.has('answer-before-commit')) return gate.through(() => this.commitWithFaults(batches));
+      void gate.through(() => this.commitWithFaults(batches)).catch(() => undefined);
+      return Promise.resolve(batches.map(() => ({ ok: true as const })));
+    };
     return {
       activate: (sessionId) =>
         call(() => {
@@ -85,30 +90,42 @@ export class SimStore {
       read: (sessionId) => call(() => this.load(sessionId)),
       pendingExpiries: () =>
         call(() => [...this.sessions.values()].flatMap((s) => (s.nextExpiryAt === undefined ? [] : [{ sessionId: s.info.sessionId, dueAt: s.nextExpiryAt }]))),
-      commit: (batch) => {
-        if (this.bugs.has('answer-before-commit')) {
-          void gate.through(() => this.commitWithFaults(batch)).catch(() => undefined);
-          return Promise.resolve();
-        }
-        return gate.through(() => this.commitWithFaults(batch));
+      commit: async (batch) => {
+        const [outcome] = await commitTogether([batch]);
+        if (!outcome.ok) throw outcome.error;
       },
+      commitTogether,
       find: (commandId) => call(() => (this.bugs.has('redelivery-revival') ? undefined : this.applied.get(commandId))),
       purge: async () => undefined,
     };
   }
 
-  private async commitWithFaults(batch: CommitBatch): Promise<void> {
-    await sleep(this.faults.latency());
+  /**
+   * One shared commit (see seat-state-commit.ts): each session's batch lands whole or is refused alone (fenced, or
+   * a constraint of its own rows); a lost connection or a timeout leaves the outcome of all of them unknown.
+   */
+  private async commitWithFaults(batches: readonly CommitBatch[]): Promise<CommitOutcome[]> {
+    await sleep(this.faults.commitLatency());
     const outcome = this.faults.commitOutcome();
-    if (outcome !== 'ok') this.trace(`store: session ${batch.sessionId.slice(0, 4)} commit of epoch ${batch.epoch} version ${batch.version}: ${outcome}`);
+    const what = batches.map((b) => `session ${b.sessionId.slice(0, 4)} epoch ${b.epoch} version ${b.version}`).join(', ');
+    if (outcome !== 'ok') this.trace(`store: commit of ${what}: ${outcome}`);
+    if (batches.length > 1) this.stats.shared += 1;
     if (outcome === 'fail-before') throw new Error('simulated: connection lost before the commit');
     if (outcome === 'stall') {
       // A slow statement: it lands late (perhaps after its writer lost the session) or hits the statement timeout.
       await sleep(this.faults.stallMs());
       if (this.faults.latency() <= 4) throw new Error('simulated: statement timeout');
     }
-    this.commit(batch);
+    const outcomes = batches.map((batch): CommitOutcome => {
+      try {
+        this.commit(batch);
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, error: error instanceof Error ? error : new Error(String(error)) };
+      }
+    });
     if (outcome === 'fail-after') throw new Error('simulated: connection lost after the commit');
+    return outcomes;
   }
 
   /** One statement: checks every constraint first, then writes everything. */

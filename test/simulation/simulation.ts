@@ -38,6 +38,8 @@ export interface RunStats {
   readonly maxExpiryLagMs: number;
   readonly commits: number;
   readonly fenced: number;
+  /** Shared commits: transactions holding the batches of several sessions. */
+  readonly shared: number;
 }
 
 const T0 = Date.UTC(2030, 0, 1);
@@ -53,7 +55,7 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
   const trace = new Trace(T0, Number(process.env.SIM_TRACE_LINES ?? 40));
   let steps = 0;
   let violation: string | undefined;
-  let stats: RunStats = { answers: 0, maxAnswerMs: 0, maxExpiryLagMs: 0, commits: 0, fenced: 0 };
+  let stats: RunStats = { answers: 0, maxAnswerMs: 0, maxExpiryLagMs: 0, commits: 0, fenced: 0, shared: 0 };
   try {
     const store = new SimStore(faults, new Set(options.bugs ?? []), (line) => trace.add(line));
     const world: SimWorld = {
@@ -63,15 +65,21 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
       random: random.fork(),
       trace: (line) => trace.add(line),
     };
-    const sessions = Array.from({ length: random.int(1, 2) }, () => sessionInfo(random));
+    const sessions = Array.from({ length: random.int(1, 3) }, () => sessionInfo(random));
     for (const s of sessions) store.addSession(s);
     const invariants = new Invariants(store, sessions);
     const ids = Array.from({ length: random.int(2, 3) }, (_, i) => `node-${i + 1}`);
     const running = new Map<string, Incarnation>();
-    const clients = random.int(3, 8);
+    const clients = random.int(3, 10);
     let finished = 0;
     const live = () => [...running.values()].filter((i) => !i.gate.crashed);
-    const clientWorld = { sessions, invariants, trace: world.trace, front: (r: Random) => (live().length ? r.pick(live()) : undefined) };
+    const clientWorld = {
+      sessions,
+      invariants,
+      trace: world.trace,
+      front: (r: Random) => (live().length ? r.pick(live()) : undefined),
+      opensAt: random.chance(0.5) ? T0 + random.int(200, 2_000) : undefined,
+    };
     // Everything, starting the instances included, runs in virtual time: the loop below drives it.
     const instanceCount = random.int(2, 3);
     void (async () => {
