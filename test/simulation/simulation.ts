@@ -68,10 +68,10 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
     const sessions = Array.from({ length: random.int(1, 3) }, () => sessionInfo(random));
     for (const s of sessions) store.addSession(s);
     const invariants = new Invariants(store, sessions);
-    const ids = Array.from({ length: random.int(2, 3) }, (_, i) => `node-${i + 1}`);
     const running = new Map<string, Incarnation>();
     const clients = random.int(3, 10);
     let finished = 0;
+    let clientFailure: string | undefined;
     const live = () => [...running.values()].filter((i) => !i.gate.crashed);
     const clientWorld = {
       sessions,
@@ -89,7 +89,7 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
         const r = random.fork();
         void runClient(clientWorld, r, `client-${c + 1}`, r.int(4, 12)).then(
           () => (finished += 1),
-          (error: unknown) => world.trace(`client-${c + 1} failed: ${String(error)}`),
+          (error: unknown) => (clientFailure ??= `client-${c + 1} failed: ${String(error)}`),
         );
       }
     })();
@@ -117,7 +117,7 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
         /* recorded */
       }
     }
-    violation = invariants.violation?.message;
+    violation = invariants.violation?.message ?? clientFailure;
     stats = { ...invariants.stats, ...store.stats };
     for (const i of running.values()) i.crash();
   } finally {
