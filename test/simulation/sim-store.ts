@@ -105,6 +105,7 @@ export class SimStore {
    * a constraint of its own rows); a lost connection or a timeout leaves the outcome of all of them unknown.
    */
   private async commitWithFaults(batches: readonly CommitBatch[]): Promise<CommitOutcome[]> {
+    if (new Set(batches.map((b) => b.sessionId)).size !== batches.length) throw new Error('one shared commit takes at most one batch per session');
     await sleep(this.faults.commitLatency());
     const outcome = this.faults.commitOutcome();
     const what = batches.map((b) => `session ${b.sessionId.slice(0, 4)} epoch ${b.epoch} version ${b.version}`).join(', ');
