@@ -3,15 +3,16 @@ import type { KnownBug } from './known-bugs';
 import { runSeed, type RunResult, type RunStats } from './simulation';
 
 /** The one-line command that replays a seed (README, "Deterministic simulation"). */
-export function replayCommand(seed: number, bugs: readonly KnownBug[] = []): string {
-  return `SIM_SEED=${seed}${bugs.length ? ` SIM_BUGS=${bugs.join(',')}` : ''} npm test -- simulation`;
+export function replayCommand(seed: number, bugs: readonly KnownBug[] = [], faults?: readonly FaultKind[]): string {
+  const env = [`SIM_SEED=${seed}`, bugs.length ? `SIM_BUGS=${bugs.join(',')}` : '', faults ? `SIM_FAULTS=${faults.join(',')}` : ''];
+  return `${env.filter(Boolean).join(' ')} npm test -- simulation`;
 }
 
 /** What a failing seed prints: the violation, how to replay it, the faults of the run and its last steps. */
-export function describeFailure(result: RunResult, bugs: readonly KnownBug[] = []): string {
+export function describeFailure(result: RunResult, bugs: readonly KnownBug[] = [], faults?: readonly FaultKind[]): string {
   return [
     `Seed ${result.seed} broke an invariant: ${result.violation}`,
-    `Replay: ${replayCommand(result.seed, bugs)}`,
+    `Replay: ${replayCommand(result.seed, bugs, faults)}`,
     `Faults on: ${result.faults.join(', ') || 'none'}; fired: ${[...result.fired].map(([k, n]) => `${k} x${n}`).join(', ') || 'none'}`,
     'Last steps before it:',
     ...result.trace.map((line) => `  ${line}`),
@@ -33,6 +34,8 @@ export async function runSeeds(params: {
   from: number;
   count: number;
   bugs?: readonly KnownBug[];
+  /** Fault kinds on in every run (by default each seed picks). */
+  faults?: readonly FaultKind[];
   maxFailures?: number;
   onResult?: (result: RunResult) => void;
 }): Promise<CampaignSummary> {
@@ -42,7 +45,7 @@ export async function runSeeds(params: {
   let steps = 0;
   const stats = { answers: 0, maxAnswerMs: 0, maxExpiryLagMs: 0, commits: 0, fenced: 0, shared: 0 };
   for (let seed = params.from; seed < params.from + params.count; seed++) {
-    const result = await runSeed({ seed, bugs: params.bugs });
+    const result = await runSeed({ seed, bugs: params.bugs, faults: params.faults });
     runs += 1;
     steps += result.steps;
     stats.answers += result.stats.answers;

@@ -1,10 +1,10 @@
 import { describeFailure, replayCommand, runSeeds } from './campaign';
-import { FAULT_KINDS } from './faults';
+import { FAULT_KINDS, type FaultKind } from './faults';
 import { KNOWN_BUGS, type KnownBug } from './known-bugs';
 
 /**
  * Long simulation campaigns (README, "Deterministic simulation"):
- *   npm run simulate -- --seeds 100000 [--from 1] [--bug no-fencing] [--show 3]
+ *   npm run simulate -- --seeds 100000 [--from 1] [--bug no-fencing] [--faults crash,redelivery] [--show 3]
  * Prints the failing seeds with their replay command and, per fault kind, how many runs had it on and broke an
  * invariant.
  */
@@ -20,14 +20,20 @@ async function main(): Promise<void> {
   const bug = option('bug', '');
   if (bug && !(KNOWN_BUGS as readonly string[]).includes(bug)) throw new Error(`--bug is one of ${KNOWN_BUGS.join(', ')}`);
   const bugs = bug ? [bug as KnownBug] : [];
+  const faultList = option('faults', '');
+  const faults = faultList ? faultList.split(',').map((f) => {
+    if (!(FAULT_KINDS as readonly string[]).includes(f)) throw new Error(`--faults takes some of ${FAULT_KINDS.join(', ')}`);
+    return f as FaultKind;
+  }) : undefined;
   process.stdout.write(`simulating seeds ${from}..${from + count - 1}${bug ? ` with the known bug ${bug}` : ''}\n`);
   const started = Date.now();
   const summary = await runSeeds({
     from,
     count,
     bugs,
+    faults,
     onResult: (r) => {
-      if (r.violation) process.stdout.write(`seed ${r.seed}: ${r.violation}\n  ${replayCommand(r.seed, bugs)}\n`);
+      if (r.violation) process.stdout.write(`seed ${r.seed}: ${r.violation}\n  ${replayCommand(r.seed, bugs, faults)}\n`);
       else if (r.seed % 1000 === 0) process.stdout.write(`... seed ${r.seed}\n`);
     },
   });
@@ -40,7 +46,7 @@ async function main(): Promise<void> {
     const { runs, violations } = summary.byFault.get(kind)!;
     process.stdout.write(`${kind.padEnd(16)} ${String(runs).padStart(12)} ${String(violations).padStart(10)}\n`);
   }
-  for (const failure of summary.failures.slice(0, show)) process.stdout.write(`\n${describeFailure(failure, bugs)}\n`);
+  for (const failure of summary.failures.slice(0, show)) process.stdout.write(`\n${describeFailure(failure, bugs, faults)}\n`);
   process.exitCode = summary.failures.length > 0 ? 1 : 0;
 }
 

@@ -27,16 +27,20 @@ function outcome(reply: SessionReply | undefined, error?: unknown): string {
 
 /**
  * One client, driven by its own generator: holds 1-4 seats (or asks for the best available), then confirms,
- * cancels or extends its holds, reads seat maps, and retries a 503 with the same request (the same reservation id
- * is its idempotency key) through whichever instance the load balancer picks.
+ * cancels or extends its holds, reads seat maps, and retries a 503 through whichever instance the load balancer
+ * picks, as the HTTP layer lets it: its Idempotency-Key replays only answers below 500, so a hold retried after a 503
+ * runs again with a new reservation id (the service draws one per hold), and a confirm, cancel or extension names
+ * the same reservation again.
  */
 export async function runClient(world: ClientWorld, random: Random, name: string, actions: number): Promise<void> {
   const holds: { sessionId: string; reservationId: string }[] = [];
-  const send = async (sessionId: string, request: SessionRequest): Promise<SessionReply | undefined> => {
+  const send = async (sessionId: string, make: () => SessionRequest): Promise<{ request: SessionRequest; reply?: SessionReply }> => {
+    let request = make();
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       if (attempt > 0) await sleep(random.int(50, 400));
       const front = world.front(random);
       if (!front) continue;
+      if (attempt > 0) request = make();
       const label = `${name} ${request.type} ${'reservationId' in request ? request.reservationId.slice(0, 8) : ''}`;
       world.trace(`${label} -> ${front.instanceId}`);
       const answered = world.invariants.sent(label, front.instanceId);
@@ -50,9 +54,9 @@ export async function runClient(world: ClientWorld, random: Random, name: string
       const result = outcome(reply, error);
       world.trace(`${label} <- ${result}`);
       answered(request, reply);
-      if (!result.startsWith('503')) return reply;
+      if (!result.startsWith('503')) return { request, reply };
     }
-    return undefined;
+    return { request };
   };
   for (let i = 0; i < actions; i++) {
     await sleep(i === 0 && world.opensAt !== undefined ? world.opensAt - Date.now() : random.int(20, 1_200));
@@ -62,7 +66,7 @@ export async function runClient(world: ClientWorld, random: Random, name: string
     if (mine.length > 0 && roll < 0.5) {
       const hold = random.pick(mine);
       const type = random.pick(['ConfirmPayment', 'ConfirmPayment', 'CancelReservation', 'ExtendHold'] as const);
-      await send(session.sessionId, { type, reservationId: hold.reservationId, userId: name });
+      await send(session.sessionId, () => ({ type, reservationId: hold.reservationId, userId: name }));
       if (type !== 'ExtendHold') holds.splice(holds.indexOf(hold), 1);
     } else if (roll < 0.65) {
       const front = world.front(random);
@@ -75,13 +79,15 @@ export async function runClient(world: ClientWorld, random: Random, name: string
       }
       answered(undefined, undefined);
     } else {
-      const reservationId = random.uuid();
-      const request: SessionRequest =
-        roll < 0.8
-          ? { type: 'HoldBestAvailable', reservationId, userId: name, quantity: random.int(1, 3) }
-          : { type: 'HoldSeats', reservationId, userId: name, seatNumbers: seatsOf(session, random) };
-      const reply = await send(session.sessionId, request);
-      if (reply?.ok) holds.push({ sessionId: session.sessionId, reservationId });
+      const best = roll < 0.8;
+      const quantity = random.int(1, 3);
+      const seatNumbers = seatsOf(session, random);
+      const { request, reply } = await send(session.sessionId, () =>
+        best
+          ? { type: 'HoldBestAvailable', reservationId: random.uuid(), userId: name, quantity }
+          : { type: 'HoldSeats', reservationId: random.uuid(), userId: name, seatNumbers },
+      );
+      if (reply?.ok && 'reservationId' in request) holds.push({ sessionId: session.sessionId, reservationId: request.reservationId });
     }
   }
 }

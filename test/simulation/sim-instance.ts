@@ -69,9 +69,10 @@ export interface Incarnation {
  * command transport, dead letters, local expiry timers), on the simulated store, leases and bus.
  */
 export async function startIncarnation(world: SimWorld, instanceId: string, skewMs: number): Promise<Incarnation> {
-  const gate = processGate();
   const clock = () => Date.now() + skewMs;
-  const logger = traceLogger((line) => world.trace(`${instanceId}: ${line}`));
+  const gate = processGate();
+  // A crashed process says nothing more: what its abandoned objects log is not part of the run's story.
+  const logger = traceLogger((line) => gate.crashed || world.trace(`${instanceId}: ${line}`));
   const system = startActorSystem();
   const store = world.store.portFor(gate);
   const leases = world.leases.managerFor(instanceId, gate);

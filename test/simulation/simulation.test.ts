@@ -1,11 +1,13 @@
 import { describeFailure, runSeeds } from './campaign';
+import { FAULT_KINDS, type FaultKind } from './faults';
 import { KNOWN_BUGS, type KnownBug } from './known-bugs';
 import { runSeed } from './simulation';
 
 /**
  * The deterministic simulation of the whole cluster (README, "Deterministic simulation"): seeded runs of real
  * registries, actors, routers and command transports on simulated time, leases, bus and store, with faults.
- * SIM_SEED=<n> replays one seed with its whole trace; SIM_SEEDS sets how many seeds each range runs.
+ * SIM_SEED=<n> replays one seed (with SIM_BUGS and SIM_FAULTS when its run had them); SIM_SEEDS sets how many seeds
+ * each range runs.
  */
 const replaying = process.env.SIM_SEED !== undefined;
 const perRange = Number(process.env.SIM_SEEDS ?? 500);
@@ -41,8 +43,9 @@ async function expectNoViolation(from: number, count: number): Promise<void> {
 (replaying ? describe : describe.skip)('Replaying one seed', () => {
   it(`SIM_SEED=${process.env.SIM_SEED ?? '<n>'} keeps every invariant`, async () => {
     const bugs = (process.env.SIM_BUGS ?? '').split(',').filter((b): b is KnownBug => (KNOWN_BUGS as readonly string[]).includes(b));
-    const result = await runSeed({ seed: Number(process.env.SIM_SEED), bugs });
-    process.stdout.write(`${result.violation ? describeFailure(result, bugs) : `no violation; last steps:\n${result.trace.join('\n')}`}\n`);
+    const faults = process.env.SIM_FAULTS?.split(',').filter((f): f is FaultKind => (FAULT_KINDS as readonly string[]).includes(f));
+    const result = await runSeed({ seed: Number(process.env.SIM_SEED), bugs, faults });
+    process.stdout.write(`${result.violation ? describeFailure(result, bugs, faults) : `no violation; last steps:\n${result.trace.join('\n')}`}\n`);
     expect(result.violation).toBeUndefined();
   });
 });
