@@ -12,6 +12,8 @@ type EachMessage = (payload: { topic: string; partition: number; message: Messag
 
 const PARTITIONS = 3;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** An instance's own commands topic, `<prefix>.commands.<instance id>` (src/cluster/kafka-client.ts). */
+const isCommandsTopic = (topic: string) => topic.includes('.commands.');
 const partitionOf = (key: string) => [...key].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % PARTITIONS;
 
 /**
@@ -41,7 +43,7 @@ export class SimBus {
 
   private append(topic: string, key: string, value: string | Buffer, headers: Record<string, string>): void {
     const partition = this.log(topic)[partitionOf(key)];
-    if (this.undated && topic.endsWith('.commands')) value = JSON.stringify({ ...JSON.parse(value.toString()), deadline: Date.now() + 60_000 });
+    if (this.undated && isCommandsTopic(topic)) value = JSON.stringify({ ...JSON.parse(value.toString()), deadline: Date.now() + 60_000 });
     partition.push({ key, value: Buffer.from(value), headers, offset: String(partition.length) });
     for (const wake of [...this.wakers]) wake();
   }
