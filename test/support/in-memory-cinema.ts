@@ -204,6 +204,8 @@ export function inMemoryCinema(options: { start?: number; othersReservations?: '
     service: createCinemaService(deps) as CinemaService,
     /** The same use cases on another instance: same tables and sessions, but nothing remembered from this one. */
     otherInstance: (): CinemaService => createCinemaService(deps),
+    /** The use cases over the same tables with the session router as `wrap` changes it (a faulty owner, say). */
+    withRouter: (wrap: (router: SessionRouter) => SessionRouter): CinemaService => createCinemaService({ ...deps, router: wrap(router) }),
     clock,
     /** Runs the expiry timer of a session now. */
     expireDue: (sessionId: string) => router.execute(sessionId, { type: 'ExpireDue' }),

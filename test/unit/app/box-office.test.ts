@@ -174,3 +174,25 @@ describe('reservations of other users', () => {
     await expect(service.extendReservation({ reservationId: id, userId: ALICE })).rejects.toMatchObject({ status: 404 });
   });
 });
+
+describe('an owner that answers without the reservation', () => {
+  it('when the session accepts a command but names no reservation, then reserve, confirm, cancel and extend fail as 503', async () => {
+    const { world, session, service } = await boxOffice();
+    const r = await service.reserve({ sessionId: session.id, userId: ALICE, seatNumbers: ['A1'] });
+    const forgetful = refusalsThrown(
+      world.withRouter((router) => ({
+        ...router,
+        execute: async (sessionId, request) => {
+          const reply = await router.execute(sessionId, request);
+          return reply.ok ? { ok: true, session: reply.session } : reply;
+        },
+      })),
+    );
+    const unavailable = { status: 503, message: 'The session did not return the reservation' };
+    await expect(forgetful.reserve({ sessionId: session.id, userId: BOB, seatNumbers: ['B1'] })).rejects.toMatchObject(unavailable);
+    await expect(forgetful.extendReservation({ reservationId: r.id, userId: ALICE })).rejects.toMatchObject(unavailable);
+    await expect(forgetful.confirmPayment({ reservationId: r.id, userId: ALICE })).rejects.toMatchObject(unavailable);
+    const other = await service.reserve({ sessionId: session.id, userId: ALICE, seatNumbers: ['A2'] });
+    await expect(forgetful.cancelReservation({ reservationId: other.id, userId: ALICE })).rejects.toMatchObject(unavailable);
+  });
+});
