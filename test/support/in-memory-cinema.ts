@@ -60,6 +60,8 @@ class Tables {
       } else if (e.type === 'sale.refunded') {
         const row = this.reservations.get(e.reservationId)!;
         this.reservations.set(row.id, { ...row, status: 'REFUNDED' });
+        const sale = this.sales.findIndex((x) => x.id === e.saleId);
+        this.sales[sale] = { ...this.sales[sale], refundedAt: new Date(e.at) };
       } else if (e.type === 'payment.confirmed' || e.type === 'reservation.expired' || e.type === 'reservation.cancelled') {
         const row = this.reservations.get(e.reservationId);
         if (!row) throw new Error(`no row for ${e.reservationId}`);
