@@ -113,10 +113,10 @@ describe('extending a hold', () => {
     const paid = await hold('A1');
     await service.confirmPayment({ reservationId: paid.id, userId: ALICE });
     world.actorForgets(session.id, paid.id);
-    await expect(extend(paid.id)).rejects.toMatchObject({ status: 409, title: 'Reservation confirmed' });
+    await expect(extend(paid.id)).rejects.toMatchObject({ status: 409, title: 'Reservation confirmed', message: 'The reservation is already paid' });
     const cancelled = await hold('A2');
     await service.cancelReservation({ reservationId: cancelled.id, userId: ALICE });
-    await expect(extend(cancelled.id)).rejects.toMatchObject({ status: 409, title: 'Reservation cancelled' });
+    await expect(extend(cancelled.id)).rejects.toMatchObject({ status: 409, title: 'Reservation cancelled', message: 'The reservation was cancelled' });
     const lapsed = await hold('A3');
     world.clock.advance(HOLD_TTL_MS);
     await world.expireDue(session.id);
@@ -172,6 +172,17 @@ describe('reservations of other users', () => {
     const { service } = await boxOffice();
     const id = randomUUID();
     await expect(service.extendReservation({ reservationId: id, userId: ALICE })).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe('an owner that refuses for a reason of its own', () => {
+  it('when the owner refuses a cancel for another reason than not knowing the reservation, then that refusal is the answer', async () => {
+    const { world, session, service } = await boxOffice();
+    const r = await service.reserve({ sessionId: session.id, userId: ALICE, seatNumbers: ['A1'] });
+    const refusing = refusalsThrown(
+      world.withRouter((router) => ({ ...router, execute: async () => ({ ok: false, error: { code: 'NOT_RESERVATION_OWNER' } }) })),
+    );
+    await expect(refusing.cancelReservation({ reservationId: r.id, userId: ALICE })).rejects.toMatchObject({ status: 403 });
   });
 });
 
