@@ -54,6 +54,14 @@ class Tables {
           expiresAt: new Date(e.expiresAt),
           createdAt: new Date(e.createdAt),
         });
+      } else if (e.type === 'reservation.extended') {
+        const row = this.reservations.get(e.reservationId)!;
+        this.reservations.set(row.id, { ...row, expiresAt: new Date(e.expiresAt) });
+      } else if (e.type === 'sale.refunded') {
+        const row = this.reservations.get(e.reservationId)!;
+        this.reservations.set(row.id, { ...row, status: 'REFUNDED' });
+        const sale = this.sales.findIndex((x) => x.id === e.saleId);
+        this.sales[sale] = { ...this.sales[sale], refundedAt: new Date(e.at) };
       } else if (e.type === 'payment.confirmed' || e.type === 'reservation.expired' || e.type === 'reservation.cancelled') {
         const row = this.reservations.get(e.reservationId);
         if (!row) throw new Error(`no row for ${e.reservationId}`);
@@ -77,7 +85,8 @@ class Tables {
         }
       }
     }
-    this.sessions.set(session.id, { ...session, availableSeats: availableSeatCount(after) });
+    const cancelled = after.cancelledAt === undefined ? {} : { cancelledAt: new Date(after.cancelledAt), isActive: false };
+    this.sessions.set(session.id, { ...this.sessions.get(session.id)!, availableSeats: availableSeatCount(after), ...cancelled });
   }
 
   /** The live state of a session as an activation loads it: pending and confirmed reservations, with their sales. */
@@ -99,7 +108,8 @@ class Tables {
 
 const newestFirst = (a: SaleRecord, b: SaleRecord) => +b.paidAt - +a.paidAt || a.id.localeCompare(b.id);
 
-export function inMemoryCinema(options: { start?: number } = {}) {
+/** `othersReservations` and `salesCloseMs` as the service is configured (src/app/cinema.ts, CinemaDeps). */
+export function inMemoryCinema(options: { start?: number; othersReservations?: 'forbidden' | 'not-found'; salesCloseMs?: number } = {}) {
   const tables = new Tables();
   let now = options.start ?? Date.UTC(2030, 0, 1, 19, 0, 0);
   const clock = { now: () => now, advance: (ms: number) => void (now += ms) };
@@ -190,11 +200,14 @@ export function inMemoryCinema(options: { start?: number } = {}) {
   const seatMaps = {
     read: async (sessionId: string) => ({ sessionId, version: 0, body: await router.availability(sessionId) }),
   };
-  const deps = { sessions, reservations, sales, router, seatMaps, clock: clock.now, newId: () => randomUUID() };
+  const { othersReservations, salesCloseMs } = options;
+  const deps = { sessions, reservations, sales, router, seatMaps, clock: clock.now, newId: () => randomUUID(), othersReservations, salesCloseMs };
   return {
     service: createCinemaService(deps) as CinemaService,
     /** The same use cases on another instance: same tables and sessions, but nothing remembered from this one. */
     otherInstance: (): CinemaService => createCinemaService(deps),
+    /** The use cases over the same tables with the session router as `wrap` changes it (a faulty owner, say). */
+    withRouter: (wrap: (router: SessionRouter) => SessionRouter): CinemaService => createCinemaService({ ...deps, router: wrap(router) }),
     clock,
     /** Runs the expiry timer of a session now. */
     expireDue: (sessionId: string) => router.execute(sessionId, { type: 'ExpireDue' }),

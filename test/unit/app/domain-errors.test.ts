@@ -39,6 +39,55 @@ describe('the HTTP meaning of each refusal', () => {
     [{ code: 'RESERVATION_CANCELLED' }, { status: 409, title: 'Reservation cancelled', detail: 'The reservation was cancelled' }],
     [{ code: 'RESERVATION_CONFIRMED' }, { status: 409, title: 'Reservation confirmed', detail: 'The reservation is already paid' }],
     [{ code: 'SALE_IDS_MISSING' }, { status: 503, retriable: true, detail: 'Internal error while confirming; retry' }],
+    [
+      { code: 'SEAT_LIMIT_PER_USER', max: 6, held: 4 },
+      { status: 409, title: 'Seat limit per user reached', extras: { limit: 'MAX_SEATS_PER_USER_PER_SESSION', max: 6, held: 4 } },
+    ],
+    [
+      { code: 'SALES_CLOSED', closedAt: Date.UTC(2030, 0, 1, 19, 45) },
+      {
+        status: 409,
+        title: 'Sales closed',
+        detail: 'Sales for this session closed at 2030-01-01T19:45:00.000Z',
+        extras: { closedAt: '2030-01-01T19:45:00.000Z' },
+      },
+    ],
+    [
+      { code: 'SEATS_NOT_FOR_SALE', seats: ['A4', 'B1'] },
+      { status: 409, title: 'Seats not for sale', detail: 'Seats not for sale: A4, B1', extras: { unavailableSeats: ['A4', 'B1'] } },
+    ],
+    [
+      { code: 'UNKNOWN_CATEGORY', category: 'BALCONY' },
+      {
+        status: 400,
+        title: 'Invalid request',
+        detail: 'Unknown category: BALCONY',
+        extras: { errors: [{ path: 'category', message: 'not a category of this session: BALCONY' }] },
+      },
+    ],
+    [
+      { code: 'NO_ADJACENT_SEATS', quantity: 4, largestBlock: 3 },
+      {
+        status: 409,
+        title: 'No adjacent seats',
+        detail: 'No 4 adjacent seats are free; the largest free block has 3',
+        extras: { quantity: 4, largestBlock: 3 },
+      },
+    ],
+    [
+      { code: 'WOULD_STRAND_SEAT', seat: 'C5' },
+      {
+        status: 409,
+        title: 'Single seat stranded',
+        detail: 'This hold would leave seat C5 alone; choose seats that leave no single empty seat',
+        extras: { strandedSeat: 'C5' },
+      },
+    ],
+    [{ code: 'SESSION_CANCELLED' }, { status: 409, title: 'Session cancelled', detail: 'The session was cancelled' }],
+    [
+      { code: 'EXTENSION_LIMIT_REACHED', max: 2 },
+      { status: 409, title: 'Extension limit reached', detail: 'A hold can be extended at most 2 times', extras: { maxExtensions: 2 } },
+    ],
   ])('when the rules refuse with %o, then the answer is %o', (refusal, expected) => {
     expect(domainRefusal(refusal)).toMatchObject(expected);
   });

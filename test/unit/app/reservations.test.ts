@@ -163,7 +163,11 @@ describe('cancelling', () => {
     const { world, service, hold } = await cinemaWithSession();
     const r = await hold(['A1']);
     world.clock.advance(HOLD_TTL_MS + 1);
-    await expect(service.cancelReservation({ reservationId: r.id, userId: ALICE })).rejects.toMatchObject({ status: 409, title: 'Reservation expired' });
+    await expect(service.cancelReservation({ reservationId: r.id, userId: ALICE })).rejects.toMatchObject({
+      status: 409,
+      title: 'Reservation expired',
+      message: 'The reservation expired before it was cancelled; its seats were already released',
+    });
   });
 
   it('when the hold already expired and left memory, then cancelling is refused as 409 Reservation expired', async () => {
