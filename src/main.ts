@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { start as startActorSystem, stop as stopActor } from 'nact';
 import type { Express } from 'express';
+import { LRUCache } from 'lru-cache';
 import type { DataSource } from 'typeorm';
 import { SessionRegistry } from './actors/session-registry';
 import { createCinemaService } from './app/cinema';
 import type { HealthCheck } from './app/health';
-import type { SessionRouter } from './app/ports';
+import type { SeatMap, SessionRouter } from './app/ports';
 import { createLocalEventBus, type LocalEventBus } from './cluster/local-event-bus';
 import { createLocalExpiryScheduler } from './cluster/local-expiry-scheduler';
 import type { createClusterPorts as CreateClusterPorts } from './cluster/cluster-ports';
@@ -30,6 +31,9 @@ import { createSessionStore } from './persistence/session-store';
 import { createAvailabilityReader } from './readside/availability-reader';
 import { createReadModel, type ReadModel } from './readside/read-model';
 import { createStreamSlots } from './http/stream-slots';
+
+/** At most this many bytes of idle sessions' seat maps are kept on one instance (some 250 seat maps of 2,000 seats). */
+const IDLE_SEAT_MAPS_BYTES = 64 * 1024 * 1024;
 
 /**
  * The cluster adapters (kafkajs, ioredis, Redlock) are loaded only in cluster mode: loading them costs a single
@@ -116,6 +120,8 @@ export async function createInstance(config: Config, options: InstanceOptions = 
     salesCloseMs: config.salesCloseMs,
     idleMs: config.sessionIdleMs,
     commandTimeoutMs: config.commandTimeoutMs,
+    // One instance is the only writer, so idle sessions' seat maps can be kept between reads (see SessionRegistry).
+    idleSeatMaps: cluster ? undefined : new LRUCache<string, SeatMap>({ maxSize: IDLE_SEAT_MAPS_BYTES, sizeCalculation: (m) => m.body.length || 1 }),
     onCommitted: () => relay.nudge(),
   });
   router = cluster ? await cluster.start(registry) : registry;

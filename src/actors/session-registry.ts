@@ -39,6 +39,19 @@ export interface SessionRegistryParams {
   readonly commandTimeoutMs: number;
   /** Called after each successful commit (e.g. to nudge the outbox relay). */
   readonly onCommitted?: (sessionId: string) => void;
+  /**
+   * Seat maps of sessions not active here, kept between reads. Only where this instance is the only writer (one
+   * instance): a session changes only through its actor here, and activating it drops its entry. In the cluster
+   * another instance may own the session; its non-owners read the read model instead (README, "The read side").
+   */
+  readonly idleSeatMaps?: SeatMapCache;
+}
+
+/** Where idle sessions' seat maps are kept between reads (an LRU cache bounded by bytes, in src/main.ts). */
+export interface SeatMapCache {
+  get(sessionId: string): SeatMap | undefined;
+  set(sessionId: string, seatMap: SeatMap): unknown;
+  delete(sessionId: string): unknown;
 }
 
 /** A message sent to an actor and not yet taken by it, with where its answer goes. */
@@ -140,10 +153,16 @@ export class SessionRegistry {
   async seatMap(sessionId: string): Promise<SeatMap> {
     const session = await this.active.get(sessionId)?.catch(() => undefined);
     if (session) return session.json(session.committed, session.committedVersion);
+    const cache = this.p.idleSeatMaps;
+    const kept = cache?.get(sessionId);
+    if (kept) return kept;
     const committed = await this.p.store.read(sessionId);
     if (!committed) throw new NotFoundError(`Session ${sessionId} not found`);
     const { state, version } = committed;
-    return { sessionId, version, body: Buffer.from(JSON.stringify(availabilityDocument(state, version))) };
+    const seatMap = { sessionId, version, body: Buffer.from(JSON.stringify(availabilityDocument(state, version))) };
+    // Kept unless the session was activated while its rows were read (a change may follow) or a newer map is kept.
+    if (cache && !this.active.has(sessionId) && (cache.get(sessionId)?.version ?? -1) < version) cache.set(sessionId, seatMap);
+    return seatMap;
   }
 
   isActive(sessionId: string): boolean {
@@ -178,6 +197,7 @@ export class SessionRegistry {
     if (!entry) {
       entry = this.start(sessionId);
       this.active.set(sessionId, entry);
+      this.p.idleSeatMaps?.delete(sessionId);
       entry.catch(() => {
         if (this.active.get(sessionId) === entry) this.active.delete(sessionId);
       });

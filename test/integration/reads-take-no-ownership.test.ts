@@ -34,6 +34,20 @@ describe.each(storages())('reading the availability of a session that is not act
     expect(await epochOf(id)).toBe(epoch);
   });
 
+  it('when an idle session that was read is changed and passivated again, then the next read shows the change', async () => {
+    const { id } = await createSession(ctx.instance.app, { numberOfSeats: 4 });
+    const before = await availability(ctx.api, id);
+    expect(before.availableSeats).toBe(4);
+    const held = await ctx.api.post('/reservations').send({ sessionId: id, seatNumbers: ['A1'], userId: uid() });
+    expect(held.status).toBe(201);
+    await ctx.instance.registry.passivate(id);
+
+    const after = await availability(ctx.api, id);
+    expect(seatsWith(after, 'RESERVED')).toEqual(['A1']);
+    expect(after.version).toBeGreaterThan(before.version);
+    expect(ctx.instance.registry.isActive(id)).toBe(false);
+  });
+
   it('when the session does not exist, then the read answers 404', async () => {
     const res = await ctx.api.get('/sessions/7b0c2a4e-5d1f-4c3a-9e8b-1f2a3b4c5d6e/availability');
     expect(res.status).toBe(404);
