@@ -6,6 +6,7 @@
  *   node scripts/mutation.mjs domain http     those layers
  *   node scripts/mutation.mjs --changed       only the layers whose inputs changed since their committed report
  *   node scripts/mutation.mjs --changed --dry say which layers would run, and why, without running them
+ *   node scripts/mutation.mjs --changed --baselined   only the layers that have a committed report (CI)
  *   node scripts/mutation.mjs --record domain record the inputs of a layer after running `npx stryker run` by hand
  *
  * Each run is incremental against reports/mutation/<layer>.json, so only mutants whose code or tests changed are
@@ -99,6 +100,8 @@ const args = process.argv.slice(2);
 const onlyChanged = args.includes('--changed');
 const dry = args.includes('--dry');
 const recordOnly = args.includes('--record');
+/** CI: a layer with no committed report yet would need a full run (an hour for the domain on 2 cores): left out, said. */
+const baselinedOnly = args.includes('--baselined');
 const asked = args.filter((a) => !a.startsWith('--'));
 const unknown = asked.filter((a) => !(a in layers));
 if (unknown.length > 0) {
@@ -111,6 +114,10 @@ const results = [];
 for (const name of asked.length > 0 ? asked : Object.keys(layers)) {
   const inputs = inputsOf(layers[name], files);
   const change = changeOf(name, layers[name], inputs);
+  if (baselinedOnly && change.reason === 'no committed report') {
+    console.log(`\n== mutation: ${name}: no committed report yet, skipped (run npm run test:mutation -- ${name}, commit reports/mutation)`);
+    continue;
+  }
   if (onlyChanged && change.reason === '') {
     console.log(`\n== mutation: ${name}: unchanged since its committed report, skipped`);
     continue;
