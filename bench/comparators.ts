@@ -12,6 +12,7 @@
  * comparator is as fast as Express gets: a strict baseline.
  */
 import express from 'express';
+import { CONSTANT_RESERVATION } from './lib/constant-reservation';
 
 const mode = process.argv[2];
 const app = express();
@@ -23,16 +24,7 @@ app.get('/health', (_req, res) => {
 });
 
 if (mode === 'constant') {
-  const constant = {
-    id: '0f8e5c1e-7d1a-4c55-9a8e-6c3b2a1d0e9f',
-    sessionId: '5b0c7a52-2d7e-4d8b-8a8c-0b3a6f1e2d4c',
-    userId: 'user-1',
-    seatNumbers: ['A1'],
-    status: 'PENDING',
-    amount: 25,
-    expiresAt: '2030-01-01T00:00:30.000Z',
-    createdAt: '2030-01-01T00:00:00.000Z',
-  };
+  const constant = CONSTANT_RESERVATION;
   app.use(express.json({ limit: '100kb' }));
   app.all('/{*any}', (_req, res) => {
     res.json(constant);

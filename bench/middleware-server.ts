@@ -24,6 +24,7 @@ import { replyOf, sendReply } from '../src/http/reply';
 import { exchangeRecord, requestId, requestScope } from '../src/http/request-context';
 import { createLogger, createRequestScope } from '../src/logger';
 import { createMetrics } from '../src/metrics';
+import { CONSTANT_RESERVATION } from './lib/constant-reservation';
 
 const layers = new Set((process.argv[2] ?? 'none').split(',').filter((l) => l && l !== 'none'));
 const known = ['constant', 'id', 'record', 'log', 'scope', 'auth', 'rate-limit', 'app'];
@@ -38,16 +39,7 @@ const sink = new winston.transports.Stream({ stream: new Writable({ write: (_chu
 const scope = createRequestScope();
 const logger = createLogger({ level: layers.has('log') ? 'http' : 'warn', instanceId: 'bench-mw', scope, transport: sink });
 const metrics = createMetrics();
-const CONSTANT = {
-  id: '0f8e5c1e-7d1a-4c55-9a8e-6c3b2a1d0e9f',
-  sessionId: '5b0c7a52-2d7e-4d8b-8a8c-0b3a6f1e2d4c',
-  userId: 'user-1',
-  seatNumbers: ['A1'],
-  status: 'PENDING',
-  amount: 25,
-  expiresAt: '2030-01-01T00:00:30.000Z',
-  createdAt: '2030-01-01T00:00:00.000Z',
-};
+const CONSTANT = CONSTANT_RESERVATION;
 const refused = async () => refusals.seatsUnavailable(['A1']);
 
 function layered(): express.Express {

@@ -58,6 +58,8 @@ export interface SeatView {
 
 export interface Availability {
   sessionId: string;
+  /** The number of committed changes (README, "The read side"). */
+  version: number;
   movieName: string;
   startTime: string;
   roomNumber: string;
