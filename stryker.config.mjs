@@ -8,9 +8,13 @@
  */
 const layers = {
   domain: { mutate: ['src/domain/**/*.ts'], tests: ['test/unit/domain'], breakAt: 95 },
-  // session-actor.ts and session-registry.ts run nact actors over a lease and Postgres: only the integration and
-  // cluster suites reach them. protocol.ts holds types only.
-  actors: { mutate: ['src/actors/group-committer.ts', 'src/actors/availability-document.ts'], tests: ['test/unit/actors'], breakAt: 85 },
+  // session-actor.ts and session-registry.ts run nact actors over a lease and Postgres: only the integration, cluster
+  // and simulation suites reach them. protocol.ts holds types only.
+  actors: {
+    mutate: ['src/actors/group-committer.ts', 'src/actors/instance-committer.ts', 'src/actors/availability-document.ts'],
+    tests: ['test/unit/actors'],
+    breakAt: 85,
+  },
   // The error and idempotency path of every route; the routes themselves are covered by the integration suite.
   http: {
     mutate: ['src/http/problem.ts', 'src/http/idempotency.ts', 'src/http/canonical-json.ts', 'src/http/reply.ts'],

@@ -33,7 +33,11 @@ const EnvSchema = z.object({
   REDIS_HOST: optionalText,
   REDIS_PORT: int(6379, 1, 65535),
   KAFKA_BROKERS: optionalText,
-  KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]+$/).default('cinema'),
+  // Kafka names a topic in at most 249 topic-name characters; the longest here is <prefix>.commands.<INSTANCE_ID>.
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]{1,120}$/, 'letters, digits, ".", "_" and "-" only (at most 120)')
+    .default('cinema'),
   // Names this instance's own Kafka topics and consumer group (README, "The cluster"): topic-name characters only.
   INSTANCE_ID: optionalText.pipe(
     z.string().regex(/^[a-zA-Z0-9._-]{1,100}$/, 'letters, digits, ".", "_" and "-" only (at most 100)').optional(),

@@ -200,6 +200,8 @@ describe('loadConfig', () => {
       ['REDIS_URL', 'redis://ok:6379,http://x'],
       ['LOG_LEVEL', 'loud'],
       ['KAFKA_TOPIC_PREFIX', 'has space'],
+      ['KAFKA_TOPIC_PREFIX', 'x'.repeat(121)],
+      ['KAFKA_TOPIC_PREFIX', ''],
       ['INSTANCE_ID', 'app 1'],
       ['INSTANCE_ID', 'app/1'],
     ])('when %s=%s, then a ConfigError names it', (name, value) => {
