@@ -7,7 +7,7 @@
  * bench/results/raw/<timestamp>/, git-ignored). Child processes and scratch databases are removed at the end,
  * also on failure or Ctrl-C.
  *
- * Options: --quick, --rounds=N, --seconds=S (per measured phase), --only=1,2,3,4,5,6,7,9,10,p99,auth,mw,profile,
+ * Options: --quick, --rounds=N, --seconds=S (per measured phase), --only=1,2,3,4,5,6,7,9,10,p99,auth,mw,start,profile,
  * --no-embedded, --no-profile, --sessions=N, --holds=N (see bench/README.md).
  */
 import { execSync } from 'node:child_process';
@@ -33,6 +33,7 @@ import { clusterReadSide } from './scenarios/cluster-read-side';
 import { authCost } from './scenarios/s8-auth';
 import { bestAvailableOnSale } from './scenarios/s9-best-available';
 import { middlewareCosts } from './scenarios/middleware-cost';
+import { startup, STARTUP_TITLE } from './scenarios/s13-startup';
 
 const ROOT = resolve(__dirname, '..');
 const RESULTS = join(ROOT, 'bench', 'results');
@@ -204,6 +205,8 @@ async function main(): Promise<number> {
 
     await run('auth', 'Authentication cost (writes and refusals with bearer tokens vs open mode)', () => authCost(ctx), cfg.quick ? 30 : 90);
     await run('6', 'Scenario 6: expiry lateness', () => expiryLateness(ctx), 30);
+    // Alone on the machine (no other bench server runs): start-up times are what other load distorts most.
+    await run('start', STARTUP_TITLE, () => startup(ctx), cfg.quick ? 30 : 50, 's13');
     await run('profile', 'CPU profiles', async () => {
       if (!cfg.profile) return;
       results.profiles = await profiles(ctx, (process.env.BENCH_PROFILES ?? (cfg.embedded ? 's1,s2,s3,s4,embedded-s2' : 's1,s2,s3,s4')).split(','));

@@ -11,6 +11,12 @@ export function onCleanup(name: string, fn: () => Promise<void> | void): void {
   cleanups.push({ name, fn });
 }
 
+/** Registers a child started elsewhere (e.g. the start-up scenario's own spawns) so that clean-up stops it too. */
+export function trackChild(child: ChildProcess): void {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+}
+
 let cleaning: Promise<void> | undefined;
 /** Kills every child still alive (TERM, then KILL after 5 s) and runs the clean-ups in reverse order. */
 export function cleanupAll(): Promise<void> {
