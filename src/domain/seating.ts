@@ -121,11 +121,8 @@ export function resolveSeating(
     if (seats.size === 0) problems.push({ path, message: `category ${c.name} has no seats` });
     for (const label of seats) {
       const other = categoryOf.get(label);
-      if (
-        other &&
-        // Stryker disable next-line ConditionalExpression: seats is a Set and each category a new object, so a seat mapped already is always another category's
-        other !== category
-      ) {
+      // seats is a Set: a seat mapped already belongs to an earlier category.
+      if (other) {
         problems.push({ path, message: `seat ${label} is in both ${other.name} and ${c.name} (overlapping categories)` });
       }
       categoryOf.set(label, category);
@@ -179,14 +176,7 @@ export function resolveSeating(
   const third = Math.floor(rowNames.length / 3);
   const preferred = spec?.preferredRows?.length
     ? spec.preferredRows
-    : rowNames.slice(
-        third,
-        Math.max(
-          // Stryker disable next-line ArithmeticOperator: 2⌊n/3⌋ + 1 <= n for n >= 1, so rowNames.length - third always wins (both slices are empty for n = 0)
-          third + 1,
-          rowNames.length - third,
-        ),
-      );
+    : rowNames.slice(third, rowNames.length - third); // never empty: 2⌊n/3⌋ < n for n >= 1
   return {
     ok: true,
     plan: {
