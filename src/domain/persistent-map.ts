@@ -54,9 +54,10 @@ function popcount(x: number): number {
 function get<V>(node: Node<V>, hash: number, key: string, shift: number): V | undefined {
   for (;;) {
     if (node.kind !== 1) {
-      // Stryker disable next-line ConditionalExpression: a quick exit only; a key of another hash is not this leaf's nor among these leaves
+      // Stryker disable next-line ConditionalExpression: a quick exit only; a key of another hash is in no leaf here
       if (node.hash !== hash) return undefined;
-      return node.kind === 0 ? (node.key === key ? node.value : undefined) : node.leaves.find((l) => l.key === key)?.value;
+      if (node.kind === 2) return node.leaves.find((l) => l.key === key)?.value;
+      return node.key === key ? node.value : undefined;
     }
     const bit = 1 << ((hash >>> shift) & MASK);
     if ((node.bitmap & bit) === 0) return undefined;
@@ -69,7 +70,7 @@ function get<V>(node: Node<V>, hash: number, key: string, shift: number): V | un
 function join<V>(a: Leaf<V> | Collision<V>, b: Leaf<V>, shift: number): Node<V> {
   // Stryker disable next-line EqualityOperator: shift steps by 5 (0, 5, ..., 30, 35), so it is never 32
   if (shift >= 32) {
-    // Stryker disable next-line ArrayDeclaration: set joins a collision only with a leaf of another hash, which parts from it before shift 32
+    // Stryker disable next-line ArrayDeclaration: set joins a collision only to a leaf of another hash: they part before 32
     const leaves = a.kind === 0 ? [a, b] : [...a.leaves, b];
     return { kind: 2, hash: b.hash, leaves };
   }
@@ -102,7 +103,7 @@ function set<V>(node: Node<V>, leaf: Leaf<V>, shift: number): [Node<V>, boolean]
     return [{ kind: 1, bitmap: node.bitmap | bit, children }, true];
   }
   const [child, added] = set(node.children[index], leaf, shift + BITS);
-  // Stryker disable next-line BooleanLiteral: an unchanged child leaves the root unchanged, and then the map ignores `added`
+  // Stryker disable next-line BooleanLiteral: an unchanged child leaves the root unchanged, and the map then ignores `added`
   if (child === node.children[index]) return [node, false];
   children[index] = child;
   return [{ kind: 1, bitmap: node.bitmap, children }, added];
