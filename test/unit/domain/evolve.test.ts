@@ -89,6 +89,13 @@ describe('evolve', () => {
       expect([...state.reservations.keys()]).toEqual(['r2']);
     });
 
+    it('when a hold ends after another reservation took one of its seats, then it frees only the seats it still holds', () => {
+      // The decider ends a due hold before re-holding its seats; evolve still folds whatever fact stream it is given.
+      const state = base([created('r1', ['A1', 'A2']), created('r2', ['A2'], { userId: BOB }), expired('r1', ['A1', 'A2'], T0 + TTL)]);
+      expect(state.taken.has('A1')).toBe(false);
+      expect(state.taken.get('A2')).toEqual({ reservationId: 'r2', status: 'RESERVED' });
+    });
+
     it.each([
       ['an expiry after payment', [created('r1', ['A1']), paid('r1', ['A1'])], expired('r1', ['A1'], T0 + TTL)],
       ['a cancel after payment', [created('r1', ['A1']), paid('r1', ['A1'])], cancelled('r1', ['A1'], T0 + 2)],

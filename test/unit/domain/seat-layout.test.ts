@@ -1,4 +1,4 @@
-import { rowName, rowOf, seatLabels } from '../../../src/domain';
+import { rowName, rowOf, seatLabels, seatSet } from '../../../src/domain';
 
 describe('the seat layout', () => {
   describe('row names', () => {
@@ -67,6 +67,15 @@ describe('the seat layout', () => {
   });
 });
 
+describe('the set of a layout\'s labels', () => {
+  it('when asked for the same layout twice, then the set is built once and the same set is answered', () => {
+    const labels = seatLabels(16, 10);
+    const set = seatSet(labels);
+    expect([...set]).toEqual(labels);
+    expect(seatSet(labels)).toBe(set);
+  });
+});
+
 describe('a layout that cannot be laid out', () => {
   it.each([
     ['zero seats per row', 0],
@@ -76,5 +85,9 @@ describe('a layout that cannot be laid out', () => {
     ['infinitely many seats per row', Number.POSITIVE_INFINITY],
   ])('when a room has %s, then the labels are refused with a RangeError instead of looping or inventing rows', (_case, perRow) => {
     expect(() => seatLabels(16, perRow)).toThrow(RangeError);
+  });
+
+  it('then the error names the setting at fault', () => {
+    expect(() => seatLabels(16, 0)).toThrow('seatsPerRow must be a positive integer');
   });
 });

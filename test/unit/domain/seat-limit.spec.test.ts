@@ -1,5 +1,5 @@
 import { sessionSpec } from '../../support/given-when-then';
-import { ALICE, BOB, T0, TTL, cancelled, created, expired, hold, paid } from './builders';
+import { ALICE, BOB, PRICE, T0, TTL, cancelled, created, expired, hold, paid, refunded } from './builders';
 
 describe('seats per user in one session (MAX_SEATS_PER_USER_PER_SESSION)', () => {
   const spec = sessionSpec({ numberOfSeats: 40, seatsPerRow: 10 });
@@ -54,6 +54,13 @@ describe('seats per user in one session (MAX_SEATS_PER_USER_PER_SESSION)', () =>
       .given([created('r1', ['A1', 'A2', 'A3', 'A4'])])
       .when(hold('r2', ['B1', 'B2', 'B3', 'B4'], { ...limit, now: T0 + TTL }))
       .then([created('r2', ['B1', 'B2', 'B3', 'B4'], { at: T0 + TTL })]);
+  });
+
+  it('when a sold seat of the user was refunded, then that seat no longer counts', () => {
+    spec
+      .given([created('r1', ['A1', 'A2']), paid('r1', ['A1', 'A2']), refunded('r1', 'r1-sale-2', 'A2', PRICE, T0 + 2_000)])
+      .when(hold('r2', ['B1'], { maxSeatsPerUser: 2, now: T0 + 3_000 }))
+      .then([created('r2', ['B1'], { at: T0 + 3_000 })]);
   });
 
   it('when the seats are taken anyway, then the answer is that they are unavailable (no hint about the limit)', () => {
