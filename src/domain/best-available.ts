@@ -29,15 +29,14 @@ export function bestAvailable(
   if (allowed.length === 0) return { ok: false, largestBlock: largestBlock(plan, isFree, eligible) };
 
   const rowIndex = new Map(plan.rows.map((row, i) => [row[0].row, i]));
-  // Stryker disable next-line MethodExpression,ConditionalExpression: resolveSeating refuses a preferred row that is not a row of the room, so no index is undefined and the filter keeps every one
-  const band = [...plan.preferredRows].map((r) => rowIndex.get(r)!).filter((i) => i !== undefined);
+  // Never empty, and every preferred row is a row of the room: resolveSeating refuses any other.
+  const band = [...plan.preferredRows].map((r) => rowIndex.get(r)!);
   const score = (run: PlannedSeat[]): number[] => {
     const r = rowIndex.get(run[0].row)!;
     const row = plan.rows[r];
     const rowCentre = (row[0].number + row[row.length - 1].number) / 2;
     const blockCentre = (run[0].number + run[run.length - 1].number) / 2;
-    // Stryker disable next-line ConditionalExpression: the band is never empty (resolveSeating prefers at least one row), and an empty one would score every run Infinity, a tie like 0
-    const bandDistance = band.length === 0 ? 0 : Math.min(...band.map((b) => Math.abs(b - r)));
+    const bandDistance = Math.min(...band.map((b) => Math.abs(b - r)));
     return [bandDistance, Math.abs(blockCentre - rowCentre), r, run[0].number];
   };
   let best = allowed[0];

@@ -68,11 +68,8 @@ function decideHold(
   const freed = new Set(due.map((r) => r.id));
   const unavailable = seatNumbers.filter((s) => {
     const taken = state.taken.get(s);
-    return (
-      taken !== undefined &&
-      // Stryker disable next-line ConditionalExpression: freed holds only pending holds, whose seats are RESERVED (a sold seat's reservation is confirmed), so the status check changes no answer
-      !(taken.status === 'RESERVED' && freed.has(taken.reservationId))
-    );
+    // freed holds only due pending holds: their seats are RESERVED (a SOLD seat's reservation is confirmed).
+    return taken !== undefined && !freed.has(taken.reservationId);
   });
   if (unavailable.length > 0) return refuse({ code: 'SEATS_UNAVAILABLE', seats: unavailable });
   const plan = seatingPlan(state.info);

@@ -78,10 +78,7 @@ export function dueHolds(state: SessionState, now: number): Reservation[] {
       a.expiresAt - b.expiresAt ||
       a.createdAt - b.createdAt ||
       // Stryker disable next-line EqualityOperator: ids are unique in a session, so a.id <= b.id orders them as a.id < b.id does
-      (a.id < b.id
-        ? -1
-        : // Stryker disable next-line EqualityOperator,ConditionalExpression: the ids differ, so here a.id > b.id always holds (true and >= change nothing), and V8's sort only asks whether the answer is below 0 (false and <= answer 0 for 1)
-          a.id > b.id ? 1 : 0),
+      (a.id < b.id ? -1 : 1),
   );
 }
 
