@@ -77,22 +77,3 @@ describe('GroupCommitter: the commands a batch carries', () => {
     await committer.idle();
   });
 });
-
-describe('GroupCommitter: idle, asked from an answer', () => {
-  it('when an answer of a commit asks whether it is idle while later changes are queued, then it waits for those too', async () => {
-    const { committer, transactions } = committerFrom(0);
-    let idle: Promise<void> | undefined;
-    committer.submit(changes(1), state, () => (idle = committer.idle()));
-    committer.submit(changes(1), state, () => undefined);
-    await settle();
-    transactions[0].makeDurable();
-    await settle();
-    const seen = { idle: false };
-    void idle?.then(() => (seen.idle = true));
-    await settle();
-    expect(seen.idle).toBe(false);
-    transactions[1].makeDurable();
-    await settle();
-    expect(seen.idle).toBe(true);
-  });
-});
