@@ -1,47 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { GroupCommitter } from '../../../src/actors/group-committer';
-import { initialState, type SessionEvent, type SessionState } from '../../../src/domain';
-import type { CommitBatch } from '../../../src/persistence/seat-state-store';
+import type { SessionEvent } from '../../../src/domain';
+import { gatedCommitter, sessionState } from './gated-group-commits';
+import { nextTurn } from './shared-transactions';
 
 /**
  * What a batch carries besides its events: the session's version after it (README, "The read side": each event counts
  * one) and the forwarded commands whose changes it holds, recorded in the same commit (applied-command-log.ts).
  */
 const sessionId = randomUUID();
-const state: SessionState = initialState({
-  sessionId,
-  movieName: 'M',
-  startTime: '2030-01-01T00:00:00.000Z',
-  roomNumber: '1',
-  priceCents: 100,
-  seatLabels: ['A1', 'A2'],
-});
+const state = sessionState(sessionId, ['A1', 'A2']);
 
 const changes = (count: number): SessionEvent[] =>
   Array.from({ length: count }, () => ({ type: 'reservation.cancelled', reservationId: randomUUID(), seatNumbers: [], at: 0 }));
 
 /** A committer starting from `version`, whose transactions become durable only when the test opens them. */
-function committerFrom(version: number) {
-  const transactions: { batch: CommitBatch; makeDurable: () => void }[] = [];
-  const committedVersions: number[] = [];
-  const committer = new GroupCommitter({
-    sessionId,
-    epoch: 2,
-    version,
-    commit: (batch) => new Promise<void>((resolve) => transactions.push({ batch, makeDurable: resolve })),
-    onCommitted: (_state, _size, _seconds, committed) => committedVersions.push(committed),
-    onFailed: (error) => {
-      throw error;
-    },
-  });
-  return { committer, transactions, committedVersions };
-}
+const committerFrom = (version: number) => gatedCommitter({ sessionId, epoch: 2, version });
 
-const settle = () => new Promise((resolve) => setImmediate(resolve));
+const settle = nextTurn;
 
 describe('GroupCommitter: the version a batch carries', () => {
   it('when batches are committed, then each carries the version after its events, counted on from the one it started from', async () => {
-    const { committer, transactions, committedVersions } = committerFrom(5);
+    const { committer, transactions, versions } = committerFrom(5);
     committer.submit(changes(2), state, () => undefined);
     committer.submit(changes(1), state, () => undefined);
     committer.submit(changes(3), state, () => undefined);
@@ -55,7 +34,7 @@ describe('GroupCommitter: the version a batch carries', () => {
     transactions[1].makeDurable();
     await committer.idle();
     expect(committer.committedVersion).toBe(11);
-    expect(committedVersions).toEqual([7, 11]);
+    expect(versions).toEqual([7, 11]);
   });
 });
 

@@ -1,50 +1,21 @@
 import { GroupCommitter, type CommitFailure } from '../../../src/actors/group-committer';
-import { initialState, type SessionEvent, type SessionState } from '../../../src/domain';
-import type { CommitBatch } from '../../../src/persistence/seat-state-store';
+import type { SessionEvent, SessionState } from '../../../src/domain';
+import { gatedCommitter, sessionState, watch } from './gated-group-commits';
+import { nextTurn } from './shared-transactions';
 
 /**
  * What the session actor relies on: a reply never leaves before every write decided before it is durable, the lease
  * is released only when nothing is left to write, and only real changes are written and counted.
  */
-const state: SessionState = initialState({
-  sessionId: 's1',
-  movieName: 'M',
-  startTime: '2030-01-01T00:00:00.000Z',
-  roomNumber: '1',
-  priceCents: 100,
-  seatLabels: ['A1', 'A2', 'A3'],
-});
+const state = sessionState('s1', ['A1', 'A2', 'A3']);
 
 const change = (id: string): SessionEvent[] => [{ type: 'reservation.cancelled', reservationId: id, seatNumbers: [], at: 0 }];
 
 /** A store whose transactions become durable only when the test opens them, in order. */
-function slowStore() {
-  const transactions: { batch: CommitBatch; makeDurable: () => void }[] = [];
-  const commit = (batch: CommitBatch) => new Promise<void>((resolve) => transactions.push({ batch, makeDurable: resolve }));
-  const committedSizes: number[] = [];
-  const committer = new GroupCommitter({
-    sessionId: 's1',
-    epoch: 3,
-    commit,
-    onCommitted: (_state, batchSize) => committedSizes.push(batchSize),
-    onFailed: (error) => {
-      throw error;
-    },
-  });
-  return { committer, transactions, committedSizes };
-}
+const slowStore = () => gatedCommitter({ sessionId: 's1', epoch: 3 });
 
 /** Lets every promise callback and I/O callback queued so far run. */
-const settle = () => new Promise((resolve) => setImmediate(resolve));
-
-/** Tracks whether a promise has resolved yet, without waiting for it. */
-function watch(promise: Promise<void>) {
-  const seen = { resolved: false };
-  void promise.then(() => {
-    seen.resolved = true;
-  });
-  return seen;
-}
+const settle = nextTurn;
 
 describe('GroupCommitter: durability before replies', () => {
   it('when a refusal follows a change queued behind a commit in flight, then its answer waits for that queued change too', async () => {
@@ -115,18 +86,18 @@ describe('GroupCommitter: idle', () => {
 
 describe('GroupCommitter: only real changes are written and counted', () => {
   it('when only answers without changes are queued, then nothing is written or counted and each answer still leaves', async () => {
-    const { committer, transactions, committedSizes } = slowStore();
+    const { committer, transactions, sizes } = slowStore();
     const answered: (Error | undefined)[] = [];
     committer.submit([], state, (failure) => answered.push(failure?.error));
     committer.submit([], state, (failure) => answered.push(failure?.error));
     await committer.idle();
     expect(answered).toEqual([undefined, undefined]);
     expect(transactions).toHaveLength(0);
-    expect(committedSizes).toEqual([]);
+    expect(sizes).toEqual([]);
   });
 
   it('when a batch mixes changes and answers without changes, then the batch size counts the changes only', async () => {
-    const { committer, transactions, committedSizes } = slowStore();
+    const { committer, transactions, sizes } = slowStore();
     committer.submit(change('r1'), state, () => undefined);
     committer.afterPending(() => undefined);
     committer.submit(change('r2'), state, () => undefined);
@@ -139,7 +110,7 @@ describe('GroupCommitter: only real changes are written and counted', () => {
     transactions[1].makeDurable();
     await committer.idle();
     expect(transactions.map((t) => t.batch.events.map((e) => ('reservationId' in e ? e.reservationId : e.type)))).toEqual([['r1'], ['r2', 'r3']]);
-    expect(committedSizes).toEqual([1, 2]);
+    expect(sizes).toEqual([1, 2]);
   });
 
   it('when a batch is written, then it carries the session, the epoch and the newest state of the batch', async () => {

@@ -1,49 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { GroupCommitter } from '../../../src/actors/group-committer';
-import { initialState, type SessionEvent, type SessionState } from '../../../src/domain';
-import type { CommitBatch } from '../../../src/persistence/seat-state-store';
+import type { SessionEvent } from '../../../src/domain';
+import { gatedCommitter, sessionState, watch } from './gated-group-commits';
+import { nextTurn } from './shared-transactions';
 
 /**
  * `idle()` means nothing is queued or in flight, also when it is asked, or a new change is handed over, from inside the
  * answer of a commit: the answers run after the commit is durable but before the changes queued behind it are written.
  */
 const sessionId = randomUUID();
-const state: SessionState = initialState({
-  sessionId,
-  movieName: 'M',
-  startTime: '2030-01-01T00:00:00.000Z',
-  roomNumber: '1',
-  priceCents: 100,
-  seatLabels: ['A1'],
-});
+const state = sessionState(sessionId);
 
 const change = (): SessionEvent[] => [{ type: 'reservation.cancelled', reservationId: randomUUID(), seatNumbers: [], at: 0 }];
 
 /** A committer whose transactions become durable only when the test opens them, in order. */
-function slowStore() {
-  const transactions: { batch: CommitBatch; makeDurable: () => void }[] = [];
-  const committer = new GroupCommitter({
-    sessionId,
-    epoch: 1,
-    commit: (batch) => new Promise<void>((resolve) => transactions.push({ batch, makeDurable: resolve })),
-    onCommitted: () => undefined,
-    onFailed: (error) => {
-      throw error;
-    },
-  });
-  return { committer, transactions };
-}
+const slowStore = () => gatedCommitter({ sessionId, epoch: 1 });
 
-const settle = () => new Promise((resolve) => setImmediate(resolve));
-
-/** Tracks whether a promise has resolved yet, without waiting for it. */
-function watch(promise: Promise<void>) {
-  const seen = { resolved: false };
-  void promise.then(() => {
-    seen.resolved = true;
-  });
-  return seen;
-}
+const settle = nextTurn;
 
 describe('GroupCommitter: idle, asked from an answer', () => {
   it('when an answer of a commit asks whether it is idle while later changes are queued, then it waits for those too', async () => {

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { InstanceCommitter, type InstanceCommitterParams } from '../../../src/actors/instance-committer';
-import { initialState, type SessionEvent } from '../../../src/domain';
+import type { SessionEvent } from '../../../src/domain';
 import type { CommitBatch, CommitOutcome } from '../../../src/persistence/seat-state-store';
+import { sessionState } from './gated-group-commits';
 
 /** Test helpers for the per-instance group commit: batches handed straight to an InstanceCommitter over a gated store. */
 
 /** A one-event batch of `sessionId`, told apart from the session's other batches by its version. */
 export function batchOf(sessionId: string, version = 1): CommitBatch {
   const events: SessionEvent[] = [{ type: 'reservation.cancelled', reservationId: randomUUID(), seatNumbers: [], at: 0 }];
-  const state = initialState({ sessionId, movieName: 'M', startTime: '2030-01-01T00:00:00.000Z', roomNumber: '1', priceCents: 100, seatLabels: ['A1'] });
-  return { sessionId, epoch: 1, events, state, version };
+  return { sessionId, epoch: 1, events, state: sessionState(sessionId), version };
 }
 
 /** A new session id. */
