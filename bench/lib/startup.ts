@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
-import { freePort, sleep, trackChild } from './procs';
+import { freePort, sleep, stopChild, trackChild } from './procs';
 import { round } from './stats';
 
 /** How often the bench asks for /health/live while a server starts. */
@@ -92,10 +92,8 @@ export async function timedStart(o: TimedStart): Promise<StartRecord> {
     await sleep(POLL_MS);
   }
   const s0 = performance.now();
-  const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  child.kill('SIGTERM');
+  await stopChild(child, 30_000);
   const { code, signal } = await exit;
-  clearTimeout(killer);
   const stopMs = performance.now() - s0;
   log.end();
   return { name: o.name, readyMs: round(readyMs, 1), stopMs: round(stopMs, 1), exitCode: code, signal, error, spawnedAt, readyAt };

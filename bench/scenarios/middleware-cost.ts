@@ -116,23 +116,17 @@ export async function middlewareCosts(ctx: Ctx, service: Target): Promise<Scenar
   const median = (id: string) => spread(cpuOf(id)).median;
   const bare = median('bare');
   const perRound = (id: string) => rounds.map((x, i) => (x.runs.find((m) => m.rung === id) as Measurement).cpuMsPerAnswer / cpuOf('bare')[i]);
+  const ratioTo = (rung: string, id: string, label: string): Figure => ({
+    id,
+    label,
+    unit: 'ratio',
+    spread: spread(perRound(rung)),
+    comparator: LADDER[0].label,
+    context: `${median(rung)} vs ${bare} ms CPU per answer`,
+  });
   const figures: Figure[] = [
-    {
-      id: 'mw.refusal.cpu',
-      label: 'CPU per refused hold (the service, Postgres) / CPU per bare express constant answer, same requests and connections',
-      unit: 'ratio',
-      spread: spread(perRound('service')),
-      comparator: LADDER[0].label,
-      context: `${median('service')} vs ${bare} ms CPU per answer`,
-    },
-    {
-      id: 'mw.http.cpu',
-      label: 'CPU per refusal of the whole HTTP layer (no actor) / CPU per bare express constant answer',
-      unit: 'ratio',
-      spread: spread(perRound('app')),
-      comparator: LADDER[0].label,
-      context: `${median('app')} vs ${bare} ms CPU per answer`,
-    },
+    ratioTo('service', 'mw.refusal.cpu', 'CPU per refused hold (the service, Postgres) / CPU per bare express constant answer, same requests and connections'),
+    ratioTo('app', 'mw.http.cpu', 'CPU per refusal of the whole HTTP layer (no actor) / CPU per bare express constant answer'),
   ];
   const rows = rungs.map((rung, i) => {
     const before = rung === LOGGING ? 'record' : LADDER[i - 1]?.id;
